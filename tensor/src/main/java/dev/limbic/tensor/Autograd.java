@@ -1,0 +1,134 @@
+package dev.limbic.tensor;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reverse-mode engine: iterative topological sort (no recursion: LSTM and SNN graphs are long), then one pass. */
+final class Autograd {
+    private Autograd() {
+    }
+
+    /** Whether an op on these inputs must be recorded. */
+    static boolean needsGrad(Tensor... inputs) {
+        if (!GradMode.isEnabled()) {
+            return false;
+        }
+        for (Tensor t : inputs) {
+            if (t != null && t.requiresGrad()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Attaches a node to {@code out} if recording is needed. {@code inputs} are the op's tensor inputs in the
+     * order the rule returns gradients; {@code saved} the tensors the rule reads.
+     */
+    static Tensor record(Tensor out, String op, Tensor[] inputs, Tensor[] saved, Node.Rule rule) {
+        if (!needsGrad(inputs)) {
+            return out;
+        }
+        out.attach(new Node(op, inputs, saved, rule));
+        return out;
+    }
+
+    static void backward(Tensor root, Tensor seed, boolean retainGraph) {
+        if (!root.requiresGrad()) {
+            throw new IllegalStateException("backward on a tensor that does not require grad (shape "
+                    + Shapes.str(root.shape()) + "): no input of the graph has requiresGrad(true), or it was "
+                    + "computed under GradMode.noGrad()");
+        }
+        if (seed == null) {
+            if (root.numel() != 1) {
+                throw new IllegalArgumentException("backward without a seed gradient needs a scalar output, got shape "
+                        + Shapes.str(root.shape()) + "; pass a seed of that shape: backward(seed)");
+            }
+            seed = Tensor.full(1.0, root.dtype(), root.shape());
+        } else {
+            if (!java.util.Arrays.equals(seed.shape(), root.shape())) {
+                throw new IllegalArgumentException("backward: seed gradient shape " + Shapes.str(seed.shape())
+                        + " does not match output shape " + Shapes.str(root.shape()));
+            }
+            if (seed.dtype() != root.dtype()) {
+                throw new IllegalArgumentException("backward: seed gradient dtype " + seed.dtype()
+                        + " does not match output dtype " + root.dtype());
+            }
+        }
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            if (root.node() == null) {   // a leaf: its gradient is the seed
+                root.accumulateGrad(seed.detach());
+                return;
+            }
+            List<Tensor> order = topologicalOrder(root);
+            Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            grads.put(root, seed);
+            for (int idx = order.size() - 1; idx >= 0; idx--) {
+                Tensor t = order.get(idx);
+                Tensor g = grads.remove(t);
+                Node node = t.node();
+                if (g == null) {
+                    if (!retainGraph) {
+                        node.release();
+                    }
+                    continue;
+                }
+                if (t.retainsGrad()) {
+                    t.accumulateGrad(g);
+                }
+                Tensor[] inGrads = node.backward(g);
+                if (!retainGraph) {
+                    node.release();
+                }
+                for (int i = 0; i < node.inputs.length; i++) {
+                    Tensor in = node.inputs[i];
+                    Tensor gi = inGrads[i];
+                    if (in == null || gi == null || !in.requiresGrad()) {
+                        continue;
+                    }
+                    if (!java.util.Arrays.equals(gi.shape(), in.shape())) {
+                        throw new IllegalStateException("internal: op '" + node.op + "' produced a gradient of shape "
+                                + Shapes.str(gi.shape()) + " for an input of shape " + Shapes.str(in.shape()));
+                    }
+                    if (in.node() == null) {
+                        in.accumulateGrad(gi);
+                    } else {
+                        Tensor prev = grads.get(in);
+                        grads.put(in, prev == null ? gi : prev.add(gi));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Non-leaf tensors reachable from root, in topological order (inputs before outputs). */
+    private static List<Tensor> topologicalOrder(Tensor root) {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        ArrayDeque<Tensor> stack = new ArrayDeque<>();
+        ArrayDeque<Integer> nextChild = new ArrayDeque<>();
+        stack.push(root);
+        nextChild.push(0);
+        visited.put(root, Boolean.TRUE);
+        while (!stack.isEmpty()) {
+            Tensor t = stack.peek();
+            int i = nextChild.pop();
+            Tensor[] inputs = t.node().inputs;
+            if (i < inputs.length) {
+                nextChild.push(i + 1);
+                Tensor in = inputs[i];
+                if (in != null && in.node() != null && in.requiresGrad() && visited.put(in, Boolean.TRUE) == null) {
+                    stack.push(in);
+                    nextChild.push(0);
+                }
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+}

@@ -1,0 +1,482 @@
+package dev.limbic.tensor.backend;
+
+import dev.limbic.tensor.DType;
+import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.Storage;
+
+/**
+ * The reference backend: plain Java loops over host arrays, every formula evaluated in double precision
+ * (F32 results are rounded once at the end). It defines Limbic's semantics; faster backends are tested against
+ * it and extend it, overriding only their hot kernels.
+ */
+public class ScalarBackend implements Backend {
+
+    /** Rows of work below which a kernel is not worth splitting across threads. */
+    private static final int PARALLEL_GRAIN = 1 << 14;
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public Storage allocate(DType dtype, int size) {
+        return HostStorage.allocate(dtype, size);
+    }
+
+    @Override
+    public Storage fromHost(HostStorage host) {
+        return host;
+    }
+
+    @Override
+    public HostStorage toHost(Storage storage) {
+        if (storage instanceof HostStorage h) {
+            return h;
+        }
+        throw new IllegalArgumentException(name() + " backend cannot read " + storage.backend().name() + " storage");
+    }
+
+    @Override
+    public void copy(int[] shape, Storage src, int srcOff, int[] srcStrides, Storage dst, int dstOff,
+                     int[] dstStrides) {
+        HostBuffers s = HostBuffers.of(src);
+        HostBuffers d = HostBuffers.of(dst);
+        StridedIndex it = new StridedIndex(shape, srcStrides, dstStrides);
+        it.start(srcOff, dstOff);
+        int n = it.innerLen;
+        int ss = it.innerStrides[0];
+        int ds = it.innerStrides[1];
+        if (src.dtype() == dst.dtype() && s instanceof HostBuffers.F32 fs && d instanceof HostBuffers.F32 fd) {
+            for (long r = 0; r < it.rows; r++, it.next()) {
+                int so = it.offsets[0];
+                int dof = it.offsets[1];
+                for (int j = 0; j < n; j++) {
+                    fd.a[dof + j * ds] = fs.a[so + j * ss];
+                }
+            }
+            return;
+        }
+        boolean integral = !src.dtype().isFloating() && !dst.dtype().isFloating();
+        HostStorage hs = (HostStorage) src;
+        HostStorage hd = (HostStorage) dst;
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            int so = it.offsets[0];
+            int dof = it.offsets[1];
+            for (int j = 0; j < n; j++) {
+                if (integral && dst.dtype() == DType.I64) {
+                    hd.i64()[dof + j * ds] = hs.getAsLong(so + j * ss);   // keep all 64 bits of I64 -> I64
+                } else {
+                    d.set(dof + j * ds, s.get(so + j * ss));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void fill(Storage dst, int off, int n, double value) {
+        switch (dst) {
+            case HostStorage h when h.dtype() == DType.F32 -> java.util.Arrays.fill(h.f32(), off, off + n, (float) value);
+            case HostStorage h when h.dtype() == DType.F64 -> java.util.Arrays.fill(h.f64(), off, off + n, value);
+            case HostStorage h when h.dtype() == DType.I32 -> java.util.Arrays.fill(h.i32(), off, off + n, (int) value);
+            case HostStorage h when h.dtype() == DType.I64 -> java.util.Arrays.fill(h.i64(), off, off + n, (long) value);
+            default -> throw new IllegalArgumentException(name() + " backend cannot fill " + dst.backend().name() + " storage");
+        }
+    }
+
+    @Override
+    public void unary(UnaryOp op, Storage x, int xOff, Storage y, int yOff, int n, double alpha, double beta) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers ys = HostBuffers.of(y);
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                ys.set(yOff + i, MathFunctions.unary(op, xs.get(xOff + i), alpha, beta));
+            }
+        });
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Storage x, int xOff, Storage y, int yOff, Storage gy, int gyOff,
+                              Storage gx, int gxOff, int n, double alpha, double beta) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers ys = HostBuffers.of(y);
+        HostBuffers gys = HostBuffers.of(gy);
+        HostBuffers gxs = HostBuffers.of(gx);
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double d = MathFunctions.unaryGrad(op, xs.get(xOff + i), ys.get(yOff + i), alpha, beta);
+                gxs.set(gxOff + i, gys.get(gyOff + i) * d);
+            }
+        });
+    }
+
+    @Override
+    public void binary(BinaryOp op, int[] shape, Storage a, int aOff, int[] aStrides, Storage b, int bOff,
+                       int[] bStrides, Storage out, int outOff) {
+        HostBuffers as = HostBuffers.of(a);
+        HostBuffers bs = HostBuffers.of(b);
+        HostBuffers os = HostBuffers.of(out);
+        boolean integral = !a.dtype().isFloating();
+        StridedIndex it = new StridedIndex(shape, aStrides, bStrides, StridedIndex.contiguousStrides(shape));
+        it.start(aOff, bOff, outOff);
+        int n = it.innerLen;
+        int sa = it.innerStrides[0];
+        int sb = it.innerStrides[1];
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            int ao = it.offsets[0];
+            int bo = it.offsets[1];
+            int oo = it.offsets[2];
+            for (int j = 0; j < n; j++) {
+                double v = MathFunctions.binary(op, as.get(ao + j * sa), bs.get(bo + j * sb));
+                if (integral && op == BinaryOp.DIV) {
+                    v = Math.floor(v);   // integer division floors, as torch's floor_divide
+                }
+                os.set(oo + j, v);
+            }
+        }
+    }
+
+    @Override
+    public void where(int[] shape, Storage cond, int cOff, int[] cStrides, Storage a, int aOff, int[] aStrides,
+                      Storage b, int bOff, int[] bStrides, Storage out, int outOff) {
+        HostBuffers cs = HostBuffers.of(cond);
+        HostBuffers as = HostBuffers.of(a);
+        HostBuffers bs = HostBuffers.of(b);
+        HostBuffers os = HostBuffers.of(out);
+        StridedIndex it = new StridedIndex(shape, cStrides, aStrides, bStrides, StridedIndex.contiguousStrides(shape));
+        it.start(cOff, aOff, bOff, outOff);
+        int n = it.innerLen;
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            for (int j = 0; j < n; j++) {
+                boolean c = cs.get(it.offsets[0] + j * it.innerStrides[0]) != 0.0;
+                double v = c ? as.get(it.offsets[1] + j * it.innerStrides[1]) : bs.get(it.offsets[2] + j * it.innerStrides[2]);
+                os.set(it.offsets[3] + j, v);
+            }
+        }
+    }
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int xOff, int outer, int len, int inner, Storage out, int outOff) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers os = HostBuffers.of(out);
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = xOff + o * len * inner + i;
+                double acc = switch (op) {
+                    case SUM -> 0.0;
+                    case MAX -> Double.NEGATIVE_INFINITY;
+                    case MIN -> Double.POSITIVE_INFINITY;
+                };
+                for (int p = 0; p < len; p++) {
+                    double v = xs.get(base + p * inner);
+                    acc = switch (op) {
+                        case SUM -> acc + v;
+                        case MAX -> (v > acc || Double.isNaN(v)) ? v : acc;
+                        case MIN -> (v < acc || Double.isNaN(v)) ? v : acc;
+                    };
+                    if (op != ReduceOp.SUM && Double.isNaN(acc)) {
+                        break;
+                    }
+                }
+                os.set(outOff + o * inner + i, acc);
+            }
+        }
+    }
+
+    @Override
+    public void argReduce(ReduceOp op, Storage x, int xOff, int outer, int len, int inner, Storage values,
+                          int valuesOff, Storage indices, int indicesOff) {
+        if (op == ReduceOp.SUM) {
+            throw new IllegalArgumentException("argReduce supports MAX and MIN, not SUM");
+        }
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers vs = values == null ? null : HostBuffers.of(values);
+        HostBuffers is = HostBuffers.of(indices);
+        boolean max = op == ReduceOp.MAX;
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                int base = xOff + o * len * inner + i;
+                double best = xs.get(base);
+                int bestIdx = 0;
+                for (int p = 1; p < len && !Double.isNaN(best); p++) {
+                    double v = xs.get(base + p * inner);
+                    if (Double.isNaN(v) || (max ? v > best : v < best)) {
+                        best = v;
+                        bestIdx = p;
+                    }
+                }
+                if (vs != null) {
+                    vs.set(valuesOff + o * inner + i, best);
+                }
+                is.set(indicesOff + o * inner + i, bestIdx);
+            }
+        }
+    }
+
+    @Override
+    public void matmul(int batch, int m, int n, int k,
+                       Storage a, int aOff, int aBatchStride, int aRowStride, int aColStride,
+                       Storage b, int bOff, int bBatchStride, int bRowStride, int bColStride,
+                       Storage c, int cOff, int cBatchStride, int ldc, boolean accumulate) {
+        HostBuffers as = HostBuffers.of(a);
+        HostBuffers bs = HostBuffers.of(b);
+        HostBuffers cs = HostBuffers.of(c);
+        // one task per output row; each row accumulates in double over p, then rounds once
+        Parallel.forRange(batch * m, Math.max(1, (1 << 16) / Math.max(1, n * k)), (from, to) -> {
+            double[] acc = new double[n];   // (n) one output row
+            for (int row = from; row < to; row++) {
+                int bi = row / m;
+                int i = row % m;
+                java.util.Arrays.fill(acc, 0.0);
+                int aRow = aOff + bi * aBatchStride + i * aRowStride;
+                int bBase = bOff + bi * bBatchStride;
+                for (int p = 0; p < k; p++) {
+                    double aip = as.get(aRow + p * aColStride);
+                    if (aip == 0.0) {
+                        continue;
+                    }
+                    int bRow = bBase + p * bRowStride;
+                    for (int j = 0; j < n; j++) {
+                        acc[j] += aip * bs.get(bRow + j * bColStride);
+                    }
+                }
+                int cRow = cOff + bi * cBatchStride + i * ldc;
+                for (int j = 0; j < n; j++) {
+                    cs.set(cRow + j, accumulate ? cs.get(cRow + j) + acc[j] : acc[j]);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers ys = HostBuffers.of(y);
+        Parallel.forRange(rows, Math.max(1, PARALLEL_GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = xOff + r * cols;
+                int yo = yOff + r * cols;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    max = Math.max(max, xs.get(xo + j));
+                }
+                double sum = 0.0;
+                for (int j = 0; j < cols; j++) {
+                    sum += Math.exp(xs.get(xo + j) - max);
+                }
+                if (log) {
+                    double logSum = Math.log(sum) + max;
+                    for (int j = 0; j < cols; j++) {
+                        ys.set(yo + j, xs.get(xo + j) - logSum);
+                    }
+                } else {
+                    double inv = 1.0 / sum;
+                    for (int j = 0; j < cols; j++) {
+                        ys.set(yo + j, Math.exp(xs.get(xo + j) - max) * inv);
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff,
+                                int rows, int cols) {
+        HostBuffers ys = HostBuffers.of(y);
+        HostBuffers gys = HostBuffers.of(gy);
+        HostBuffers gxs = HostBuffers.of(gx);
+        Parallel.forRange(rows, Math.max(1, PARALLEL_GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int yo = yOff + r * cols;
+                int go = gyOff + r * cols;
+                int xo = gxOff + r * cols;
+                double dot = 0.0;
+                for (int j = 0; j < cols; j++) {
+                    dot += log ? gys.get(go + j) : gys.get(go + j) * ys.get(yo + j);
+                }
+                for (int j = 0; j < cols; j++) {
+                    double yj = ys.get(yo + j);
+                    double g = log ? gys.get(go + j) - Math.exp(yj) * dot : yj * (gys.get(go + j) - dot);
+                    gxs.set(xo + j, g);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNorm(Storage x, int xOff, Storage w, Storage b, Storage y, int yOff, Storage mean,
+                          Storage rstd, int rows, int cols, double eps) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers ws = w == null ? null : HostBuffers.of(w);
+        HostBuffers bs = b == null ? null : HostBuffers.of(b);
+        HostBuffers ys = HostBuffers.of(y);
+        HostBuffers ms = HostBuffers.of(mean);
+        HostBuffers rs = HostBuffers.of(rstd);
+        Parallel.forRange(rows, Math.max(1, PARALLEL_GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = xOff + r * cols;
+                double sum = 0.0;
+                for (int j = 0; j < cols; j++) {
+                    sum += xs.get(xo + j);
+                }
+                double mu = sum / cols;
+                double sq = 0.0;   // two-pass variance: E[x^2]-E[x]^2 cancels catastrophically in float32
+                for (int j = 0; j < cols; j++) {
+                    double d = xs.get(xo + j) - mu;
+                    sq += d * d;
+                }
+                double inv = 1.0 / Math.sqrt(sq / cols + eps);
+                ms.set(r, mu);
+                rs.set(r, inv);
+                int yo = yOff + r * cols;
+                for (int j = 0; j < cols; j++) {
+                    double v = (xs.get(xo + j) - mu) * inv;
+                    if (ws != null) {
+                        v *= ws.get(j);
+                    }
+                    if (bs != null) {
+                        v += bs.get(j);
+                    }
+                    ys.set(yo + j, v);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
+                                  int gyOff, Storage gx, int gxOff, Storage gw, Storage gb, int rows, int cols) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers ws = w == null ? null : HostBuffers.of(w);
+        HostBuffers ms = HostBuffers.of(mean);
+        HostBuffers rs = HostBuffers.of(rstd);
+        HostBuffers gys = HostBuffers.of(gy);
+        HostBuffers gxs = HostBuffers.of(gx);
+        HostBuffers gws = gw == null ? null : HostBuffers.of(gw);
+        HostBuffers gbs = gb == null ? null : HostBuffers.of(gb);
+        double[] gwAcc = new double[cols];
+        double[] gbAcc = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            int xo = xOff + r * cols;
+            int go = gyOff + r * cols;
+            double mu = ms.get(r);
+            double inv = rs.get(r);
+            // dxhat = gy * w;  gx = inv * (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat))
+            double sumD = 0.0;
+            double sumDX = 0.0;
+            for (int j = 0; j < cols; j++) {
+                double xhat = (xs.get(xo + j) - mu) * inv;
+                double g = gys.get(go + j);
+                double d = ws == null ? g : g * ws.get(j);
+                sumD += d;
+                sumDX += d * xhat;
+                gwAcc[j] += g * xhat;
+                gbAcc[j] += g;
+            }
+            double meanD = sumD / cols;
+            double meanDX = sumDX / cols;
+            int xo2 = gxOff + r * cols;
+            for (int j = 0; j < cols; j++) {
+                double xhat = (xs.get(xo + j) - mu) * inv;
+                double g = gys.get(go + j);
+                double d = ws == null ? g : g * ws.get(j);
+                gxs.set(xo2 + j, inv * (d - meanD - xhat * meanDX));
+            }
+        }
+        for (int j = 0; j < cols; j++) {
+            if (gws != null) {
+                gws.add(j, gwAcc[j]);
+            }
+            if (gbs != null) {
+                gbs.add(j, gbAcc[j]);
+            }
+        }
+    }
+
+    @Override
+    public void indexSelect(Storage src, int srcOff, int outer, int srcDim, int inner, Storage index, int indexOff,
+                            int nIndex, Storage out, int outOff) {
+        HostStorage idx = (HostStorage) index;
+        if (src instanceof HostStorage hs && hs.dtype() == DType.F32) {
+            float[] s = hs.f32();
+            float[] o = ((HostStorage) out).f32();
+            for (int oi = 0; oi < outer; oi++) {
+                for (int j = 0; j < nIndex; j++) {
+                    int row = (int) idx.getAsLong(indexOff + j);
+                    System.arraycopy(s, srcOff + (oi * srcDim + row) * inner, o, outOff + (oi * nIndex + j) * inner, inner);
+                }
+            }
+            return;
+        }
+        HostBuffers s = HostBuffers.of(src);
+        HostBuffers o = HostBuffers.of(out);
+        for (int oi = 0; oi < outer; oi++) {
+            for (int j = 0; j < nIndex; j++) {
+                int row = (int) idx.getAsLong(indexOff + j);
+                for (int i = 0; i < inner; i++) {
+                    o.set(outOff + (oi * nIndex + j) * inner + i, s.get(srcOff + (oi * srcDim + row) * inner + i));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void indexAdd(Storage src, int srcOff, int outer, int dstDim, int inner, Storage index, int indexOff,
+                         int nIndex, Storage dst, int dstOff) {
+        HostStorage idx = (HostStorage) index;
+        HostBuffers s = HostBuffers.of(src);
+        HostBuffers d = HostBuffers.of(dst);
+        for (int oi = 0; oi < outer; oi++) {
+            for (int j = 0; j < nIndex; j++) {
+                int row = (int) idx.getAsLong(indexOff + j);
+                for (int i = 0; i < inner; i++) {
+                    d.add(dstOff + (oi * dstDim + row) * inner + i, s.get(srcOff + (oi * nIndex + j) * inner + i));
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gather(int[] indexShape, int dim, Storage src, int srcOff, int[] srcStrides, Storage index,
+                       int indexOff, Storage out, int outOff) {
+        HostBuffers s = HostBuffers.of(src);
+        HostStorage idx = (HostStorage) index;
+        HostBuffers o = HostBuffers.of(out);
+        int[] walk = srcStrides.clone();
+        walk[dim] = 0;   // the gathered dim is addressed by the index value, not by the odometer
+        int[] contiguous = StridedIndex.contiguousStrides(indexShape);
+        StridedIndex it = new StridedIndex(indexShape, walk, contiguous);
+        it.start(srcOff, 0);
+        int n = it.innerLen;
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            for (int j = 0; j < n; j++) {
+                int flat = it.offsets[1] + j;
+                long iv = idx.getAsLong(indexOff + flat);
+                int so = it.offsets[0] + j * it.innerStrides[0] + (int) iv * srcStrides[dim];
+                o.set(outOff + flat, s.get(so));
+            }
+        }
+    }
+
+    @Override
+    public void scatterAdd(int[] indexShape, int dim, Storage src, int srcOff, Storage index, int indexOff,
+                           Storage dst, int dstOff, int[] dstStrides) {
+        HostBuffers s = HostBuffers.of(src);
+        HostStorage idx = (HostStorage) index;
+        HostBuffers d = HostBuffers.of(dst);
+        int[] walk = dstStrides.clone();
+        walk[dim] = 0;
+        int[] contiguous = StridedIndex.contiguousStrides(indexShape);
+        StridedIndex it = new StridedIndex(indexShape, walk, contiguous);
+        it.start(dstOff, 0);
+        int n = it.innerLen;
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            for (int j = 0; j < n; j++) {
+                int flat = it.offsets[1] + j;
+                long iv = idx.getAsLong(indexOff + flat);
+                int dofs = it.offsets[0] + j * it.innerStrides[0] + (int) iv * dstStrides[dim];
+                d.add(dofs, s.get(srcOff + flat));
+            }
+        }
+    }
+}
