@@ -1,0 +1,50 @@
+package dev.limbic.app;
+
+import dev.limbic.bench.BenchRunner;
+import dev.limbic.tensor.backend.Parallel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Runs the kernel benchmark set against the peers measured in the same run and prints the ratio table. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Benchmark SGEMM, softmax, layer_norm, GELU and autograd overhead (JMH) next to OpenBLAS and "
+                + "PyTorch measured in the same run (../shared/peers), and print Limbic/peer ratios.",
+            "The ./limbic launcher installs the peers' Debian packages on first use (bin/install-peers.sh)."})
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "fewer SGEMM shapes and shorter measurements (~2.5 min)")
+    boolean quick;
+
+    @Option(names = "--no-peers", description = "only Limbic's figures (no Python peers)")
+    boolean noPeers;
+
+    @Option(names = "--shared", description = "folder holding peers/ (default: $LIMBIC_SHARED, else ../shared beside the checkout)")
+    Path shared;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path sharedDir = shared != null ? shared : defaultShared();
+        if (!noPeers && !Files.isDirectory(sharedDir.resolve("peers"))) {
+            throw new IllegalArgumentException("peer scripts not found in " + sharedDir.resolve("peers")
+                    + "; pass --shared DIR or --no-peers");
+        }
+        BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads()), System.out);
+        return 0;
+    }
+
+    static Path defaultShared() {
+        String env = System.getenv("LIMBIC_SHARED");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env);
+        }
+        String home = System.getProperty("limbic.home");
+        Path root = home != null ? Path.of(home) : Path.of("").toAbsolutePath();
+        return root.resolve("..").resolve("shared").normalize();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.limbic.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the peer scripts of ../shared/peers (numpy/OpenBLAS and PyTorch) and reads their JSON, so Limbic's
+ * figures are compared with peers measured minutes apart on the same machine.
+ */
+final class PeerResults {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** GFLOP/s of {@code np.matmul(out=)} keyed by Limbic's {@code MxKxN} shape name. */
+    final Map<String, Double> sgemmGflops = new LinkedHashMap<>();
+    /** torch kernel timings keyed by "softmax|infer", "layernorm|fwd_bwd", ... (milliseconds). */
+    final Map<String, Double> kernelMs = new LinkedHashMap<>();
+    /** torch per-op overhead keyed by the script's op label (microseconds). */
+    final Map<String, Double> overheadUs = new LinkedHashMap<>();
+    final List<String> problems = new ArrayList<>();
+    String blas = "?";
+
+    static PeerResults run(Path peersDir, Path outDir, boolean quick, Progress progress) throws IOException {
+        PeerResults r = new PeerResults();
+        Files.createDirectories(outDir);
+        List<String> sgemmArgs = quick ? List.of("--quick", "--no-peak")
+                : List.of("--passes", "1", "--reps", "5", "--no-peak");
+        progress.step("peers: OpenBLAS SGEMM (numpy, 2 threads)");
+        Path sgemm = r.runScript(peersDir, "sgemm_bench.py", sgemmArgs, outDir.resolve("sgemm.json"));
+        progress.step("peers: torch kernels (softmax, layer_norm, GELU)");
+        Path kernels = r.runScript(peersDir, "torch_kernels.py", List.of("--quick"), outDir.resolve("kernels.json"));
+        progress.step("peers: torch per-op overhead");
+        Path overhead = r.runScript(peersDir, "torch_overhead.py", List.of("--quick"), outDir.resolve("overhead.json"));
+        if (sgemm != null) {
+            r.readSgemm(sgemm);
+        }
+        if (kernels != null) {
+            r.readKernels(kernels);
+        }
+        if (overhead != null) {
+            r.readOverhead(overhead);
+        }
+        return r;
+    }
+
+    private Path runScript(Path peersDir, String script, List<String> args, Path out) {
+        Path file = peersDir.resolve(script);
+        if (!Files.isRegularFile(file)) {
+            problems.add(script + ": not found in " + peersDir);
+            return null;
+        }
+        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", file.toString()));
+        cmd.addAll(args);
+        cmd.add("--out");
+        cmd.add(out.toString());
+        try {
+            Files.deleteIfExists(out);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(out.resolveSibling(out.getFileName() + ".log").toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                problems.add(script + ": timed out after 10 minutes");
+                return null;
+            }
+            if (p.exitValue() != 0 || !Files.isRegularFile(out)) {
+                problems.add(script + ": exited " + p.exitValue() + " (log: " + out + ".log; run bin/install-peers.sh"
+                        + " if torch/numpy are missing)");
+                return null;
+            }
+            return out;
+        } catch (IOException e) {
+            problems.add(script + ": could not start /usr/bin/python3 (" + e.getMessage() + ")");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add(script + ": interrupted");
+            return null;
+        }
+    }
+
+    private void readSgemm(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        blas = root.path("env").path("blas_backend").asText("?");
+        for (JsonNode row : root.path("rows")) {
+            String key = row.path("M").asInt() + "x" + row.path("K").asInt() + "x" + row.path("N").asInt();
+            sgemmGflops.merge(key, row.path("numpy_gflops").asDouble(), Math::max);
+        }
+    }
+
+    private void readKernels(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        for (JsonNode row : root.path("rows")) {
+            String kernel = row.path("kernel").asText().toLowerCase(java.util.Locale.ROOT);
+            String key = kernel.startsWith("softmax") ? "softmax"
+                    : kernel.startsWith("layernorm") ? "layernorm"
+                    : kernel.equals("gelu (erf)") ? "gelu" : null;
+            if (key != null) {
+                kernelMs.put(key + "|infer", row.path("fwd_infer_ms").asDouble());
+                kernelMs.put(key + "|fwd_bwd", row.path("fwd_bwd_ms").asDouble());
+            }
+        }
+    }
+
+    private void readOverhead(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        for (JsonNode row : root.path("rows")) {
+            overheadUs.put(row.path("op").asText(), row.path("us").asDouble());
+        }
+    }
+}
