@@ -94,11 +94,12 @@ final class Derivatives {
         Tensor a2 = aVec ? a.unsqueeze(0) : a;
         Tensor b2 = bVec ? b.unsqueeze(1) : b;
         Tensor g2 = g;
-        if (aVec) {
-            g2 = g2.unsqueeze(-2);
-        }
+        // restore the squeezed dims, the trailing (n) one first: for vector . vector g is 0-d and needs [1, 1]
         if (bVec) {
             g2 = g2.unsqueeze(-1);
+        }
+        if (aVec) {
+            g2 = g2.unsqueeze(-2);
         }
         Tensor ga = null;
         if (a.requiresGrad()) {
