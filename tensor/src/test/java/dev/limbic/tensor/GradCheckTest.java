@@ -329,6 +329,91 @@ class GradCheckTest {
                 gc("dropout not training is the identity", in -> x0(in).dropout(0.3, false, 42L), x));
     }
 
+    /** The same ops on strided, offset and broadcast (stride-0) views instead of fresh contiguous tensors. */
+    @TestFactory
+    Stream<DynamicTest> nonContiguousOperands() {
+        Tensor gidx = Tensor.ofLongs(new long[] {0, 3, 3, 1, 2, 2}, 2, 3);
+        Tensor sidx = Tensor.ofLongs(new long[] {1, 1, 0, 2, 0, 1}, 2, 3);
+        Tensor rows = Tensor.ofLongs(new long[] {1, 1, 0}, 3);
+        return Stream.of(
+                gc("unary on an offset narrow", in -> x0(in).narrow(1, 1, 3).exp(), randn(650, 3, 5)),
+                gc("binary on two transposed views", in -> in.get(0).t().mul(in.get(1).narrow(1, 1, 3)),
+                        randn(651, 3, 4), randn(652, 4, 5)),
+                gc("div with a stride-0 divisor", in -> in.get(0).div(in.get(1).exp().expand(4, 3)),
+                        randn(653, 4, 3), randn(654, 1, 3)),
+                gc("where on transposed operands", in -> Tensor.where(in.get(2).gt(0.0).detach(), in.get(0).t(),
+                        in.get(1).transpose(0, 1)), randn(655, 3, 4).requiresGrad(true),
+                        randn(656, 3, 4).requiresGrad(true), randn(657, 4, 3)),
+                gc("sum dims of a permuted view", in -> x0(in).permute(2, 0, 1).sum(new int[] {0, 2}, true),
+                        randn(658, 2, 3, 4)),
+                gc("max dim of a transposed view", in -> x0(in).t().max(0, false).values(), distinct(659, 4, 5)),
+                gc("softmax of a permuted view", in -> x0(in).permute(1, 2, 0).softmax(1), randn(660, 2, 3, 4)),
+                gc("matmul with an expanded (stride-0) lhs", in -> in.get(0).expand(3, 4, 5).matmul(in.get(1)),
+                        randn(661, 4, 5), randn(662, 3, 5, 2)),
+                gc("matmul of narrowed operands", in -> in.get(0).narrow(1, 1, 5).matmul(in.get(1).narrow(0, 2, 5)),
+                        randn(663, 4, 7), randn(664, 8, 3)),
+                gc("layerNorm with an offset weight and a broadcast bias",
+                        in -> in.get(0).layerNorm(in.get(1).narrow(0, 2, 5), in.get(2).expand(5), 1e-5),
+                        randn(665, 3, 5), randn(666, 9), randn(667, 1)),
+                gc("cat of transposed views", in -> Tensor.cat(List.of(in.get(0).t(), in.get(1).t()), 1),
+                        randn(668, 2, 3), randn(669, 4, 3)),
+                gc("indexSelect on a permuted view", in -> x0(in).permute(1, 0, 2).indexSelect(0, rows),
+                        randn(670, 2, 3, 4)),
+                gc("gather on a transposed view", in -> x0(in).t().gather(1, gidx), randn(671, 4, 2)),
+                gc("scatterAdd into a transposed view from a transposed src",
+                        in -> in.get(0).t().scatterAdd(1, sidx, in.get(1).t()), randn(672, 4, 2), randn(673, 3, 2)),
+                gc("split of a transposed view", in -> {
+                    List<Tensor> p = x0(in).t().split(2, 0);
+                    return p.get(0).mul(p.get(1)).sum(0, false).add(p.get(2).squeeze(0));
+                }, randn(674, 3, 5)));
+    }
+
+    /** Each op followed by a transpose, so its backward rule receives a non-contiguous upstream gradient. */
+    @TestFactory
+    Stream<DynamicTest> nonContiguousUpstreamGradients() {
+        Tensor idx = Tensor.ofLongs(new long[] {2, 0, 2}, 3);
+        Tensor gidx = Tensor.ofLongs(new long[] {0, 3, 3, 1, 2, 2}, 2, 3);
+        Tensor x = randn(680, 3, 4);
+        return Stream.of(
+                gc("unary <- t", in -> x0(in).sigmoid().t(), x),
+                gc("mul with broadcast <- t", in -> in.get(0).mul(in.get(1)).t(), x, randn(681, 4)),
+                gc("div <- t", in -> in.get(0).div(in.get(1).exp()).t(), x, randn(682, 3, 1)),
+                gc("sum dim keepdim <- t", in -> x0(in).sum(0, true).t(), x),
+                gc("mean dims <- t", in -> x0(in).mean(new int[] {1}, true).t(), x),
+                gc("max dim keepdim <- t", in -> x0(in).max(1, true).values().t(), distinct(683, 3, 4)),
+                gc("matmul <- t", in -> in.get(0).matmul(in.get(1)).t(), x, randn(684, 4, 2)),
+                gc("batched matmul <- permute", in -> in.get(0).matmul(in.get(1)).permute(2, 0, 1),
+                        randn(685, 2, 3, 4), randn(686, 2, 4, 5)),
+                gc("softmax <- t", in -> x0(in).softmax(-1).t(), x),
+                gc("logSoftmax <- t", in -> x0(in).logSoftmax(0).t(), x),
+                gc("layerNorm <- t", in -> in.get(0).layerNorm(in.get(1), in.get(2), 1e-5).t(),
+                        x, randn(687, 4), randn(688, 4)),
+                gc("cat <- t", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 0).t(), x, randn(689, 2, 4)),
+                gc("indexSelect <- t", in -> x0(in).indexSelect(0, idx).t(), x),
+                gc("gather <- t", in -> x0(in).gather(1, gidx).t(), randn(690, 2, 4)),
+                gc("scatterAdd <- t", in -> in.get(0).scatterAdd(1, gidx, in.get(1)).t(), x, randn(691, 2, 3)),
+                gc("narrow <- t", in -> x0(in).narrow(1, 1, 2).t(), x),
+                gc("reshape <- t", in -> x0(in).reshape(2, 6).t(), x),
+                gc("expand <- t", in -> x0(in).expand(3, 4).t(), randn(692, 3, 1)),
+                gc("where <- t", in -> Tensor.where(in.get(1).gt(0.0).detach(), in.get(0), in.get(0).neg()).t(),
+                        randn(696, 3, 4).requiresGrad(true), randn(693, 3, 4)),
+                gc("contiguous + clone <- t", in -> x0(in).contiguous().cloneTensor().t(), x));
+    }
+
+    @Test
+    void nonContiguousUserSeed() {
+        Tensor x = randn(694, 3, 4).requiresGrad(true);
+        Tensor seedT = randn(695, 4, 3);
+        x.tanh().backward(seedT.t());
+        double[] xv = x.toDoubleArray();
+        double[] s = seedT.t().contiguous().toDoubleArray();
+        double[] g = x.grad().toDoubleArray();
+        for (int i = 0; i < g.length; i++) {
+            double t = Math.tanh(xv[i]);
+            assertThat(g[i]).isCloseTo(s[i] * (1 - t * t), org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
     @Test
     void dtypeRoundTripCarriesGradientBack() {
         Tensor x = randn(610, 3, 4).requiresGrad(true);
