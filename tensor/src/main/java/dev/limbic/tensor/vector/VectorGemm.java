@@ -1,0 +1,912 @@
+package dev.limbic.tensor.vector;
+
+import dev.limbic.tensor.backend.Parallel;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Single-precision GEMM on the Vector API, GotoBLAS/BLIS style.
+ *
+ * <p>Loop nest per thread (each thread owns a disjoint block of C, so there are no barriers):
+ * <pre>
+ *   for jc in n step NC            B block (KC, NC) packed once, reused by every row block
+ *     for pc in k step KC          k split evenly so no tiny last block
+ *       pack B(pc:pc+kc, jc:jc+nc) into NR-column panels
+ *       for ic in m step MC        A block (MC, KC) stays in L2
+ *         pack A(ic:ic+mc, pc:pc+kc) into MR-row panels
+ *         for jr in nc step NR     one B panel (KC, NR) stays in L1 while all A panels stream past
+ *           for ir in mc step MR
+ *             micro-kernel: C(MR, NR) += Apanel(MR, kc) * Bpanel(kc, NR), all in registers
+ * </pre>
+ * Packing copies each operand into unit-stride, zero-padded panels, so the micro-kernel never sees strides,
+ * transposes or edges (edges are computed in full and only the valid part is written back).
+ */
+public final class VectorGemm {
+
+    private final Kernel kernel;
+
+    private VectorGemm(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** Species width in bits: 128, 256 or 512 (512 works on any host, emulated where the CPU lacks it). */
+    public static VectorGemm forBits(int bits) {
+        return switch (bits) {
+            case 128 -> new VectorGemm(WIDE_REGS ? new K128x8() : new K128x4());
+            case 256 -> new VectorGemm(WIDE_REGS ? new K256x8() : new K256x4());
+            case 512 -> new VectorGemm(WIDE_REGS ? new K512x8() : new K512x4());
+            default -> throw new IllegalArgumentException("species width must be 128, 256 or 512 bits, got " + bits);
+        };
+    }
+
+    /** The host's preferred species ({@code FloatVector.SPECIES_PREFERRED}). */
+    public static VectorGemm preferred() {
+        return forBits(FloatVector.SPECIES_PREFERRED.vectorBitSize());
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
+
+    /** Micro-kernel rows (MR) of this instance; for tests and diagnostics. */
+    int mr() {
+        return kernel.mr;
+    }
+
+    /** Micro-kernel columns (NR) of this instance; for tests and diagnostics. */
+    int nr() {
+        return kernel.nr;
+    }
+
+    /**
+     * C = op(A) @ op(B) (+ C if accumulate), fp32.
+     * A element (i, p) lives at a[aOff + i*aRowStride + p*aColStride], i&lt;m, p&lt;k (any strides: a transposed
+     * operand is simply rowStride=1, colStride=ld; never copied except into the packing buffers).
+     * B element (p, j) lives at b[bOff + p*bRowStride + j*bColStride], p&lt;k, j&lt;n.
+     * C element (i, j) lives at c[cOff + i*ldc + j] (row-major, unit column stride).
+     * m, n or k may be 0 (k==0 means C = 0, or C unchanged when accumulate).
+     */
+    public void sgemm(int m, int n, int k,
+                      float[] a, int aOff, int aRowStride, int aColStride,
+                      float[] b, int bOff, int bRowStride, int bColStride,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (ldc < n) {
+            throw new IllegalArgumentException("ldc " + ldc + " < n " + n);
+        }
+        if (k == 0) {
+            if (!accumulate) {
+                for (int i = 0; i < m; i++) {
+                    java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                }
+            }
+            return;
+        }
+        Kernel kern = kernel;
+        int threads = Parallel.threads();
+        long flops = 2L * m * n * k;
+        if (threads <= 1 || flops < PARALLEL_MIN_FLOPS || onLimbicWorker()) {
+            block(kern, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                    c, cOff, ldc, accumulate);
+            return;
+        }
+        new SplitJob(kern, threads, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+                c, cOff, ldc, accumulate).run();
+    }
+
+    private static boolean onLimbicWorker() {
+        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == Parallel.pool();
+    }
+
+    /**
+     * One parallel sgemm: C is cut into chunks along M or N, and the caller plus {@code threads - 1} pool workers
+     * claim chunks from a shared counter. The caller works too, so a call never waits for a worker to wake up
+     * (which costs tens of microseconds on a VM): a late worker simply finds nothing left. Chunks along N
+     * duplicate the packing of A, chunks along M that of B, so the cut goes across the smaller operand.
+     */
+    private static final class SplitJob extends RecursiveAction {
+        private final Kernel kern;
+        private final int threads;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final float[] a;
+        private final int aOff;
+        private final int ars;
+        private final int acs;
+        private final float[] b;
+        private final int bOff;
+        private final int brs;
+        private final int bcs;
+        private final float[] c;
+        private final int cOff;
+        private final int ldc;
+        private final boolean accumulate;
+        private final boolean splitN;
+        private final int tiles;
+        private final int chunks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private volatile Throwable failure;
+
+        SplitJob(Kernel kern, int threads, int m, int n, int k, float[] a, int aOff, int ars, int acs,
+                 float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc, boolean accumulate) {
+            this.kern = kern;
+            this.threads = threads;
+            this.m = m;
+            this.n = n;
+            this.k = k;
+            this.a = a;
+            this.aOff = aOff;
+            this.ars = ars;
+            this.acs = acs;
+            this.b = b;
+            this.bOff = bOff;
+            this.brs = brs;
+            this.bcs = bcs;
+            this.c = c;
+            this.cOff = cOff;
+            this.ldc = ldc;
+            this.accumulate = accumulate;
+            int nTiles = (n + kern.nr - 1) / kern.nr;
+            int mTiles = (m + kern.mr - 1) / kern.mr;
+            boolean byN = SPLIT == 'n' || (SPLIT != 'm' && (m <= n ? nTiles >= threads || nTiles >= mTiles
+                                                                     : mTiles < threads && nTiles > mTiles));
+            this.splitN = byN;
+            this.tiles = byN ? nTiles : mTiles;
+            this.chunks = Math.max(1, Math.min(tiles, threads * CHUNKS_PER_THREAD));
+        }
+
+        void run() {
+            ForkJoinPool pool = Parallel.pool();
+            int helpers = Math.min(threads, chunks) - 1;
+            for (int i = 0; i < helpers; i++) {
+                pool.execute(i == 0 ? this : new Helper(this));
+            }
+            work();
+            // Remaining chunks are already running on workers; each is short, so spin rather than park.
+            int spins = 0;
+            while (finished.get() < chunks) {
+                if (++spins < 20_000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Throwable t = failure;
+            if (t != null) {
+                if (t instanceof RuntimeException e) {
+                    throw e;
+                }
+                if (t instanceof Error e) {
+                    throw e;
+                }
+                throw new IllegalStateException(t);
+            }
+        }
+
+        @Override
+        protected void compute() {
+            work();
+        }
+
+        void work() {
+            int ch;
+            while ((ch = next.getAndIncrement()) < chunks) {
+                try {
+                    int t0 = (int) ((long) tiles * ch / chunks);
+                    int t1 = (int) ((long) tiles * (ch + 1) / chunks);
+                    if (splitN) {
+                        block(kern, 0, m, t0 * kern.nr, Math.min(n, t1 * kern.nr), k, a, aOff, ars, acs,
+                                b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                    } else {
+                        block(kern, t0 * kern.mr, Math.min(m, t1 * kern.mr), 0, n, k, a, aOff, ars, acs,
+                                b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                    }
+                } catch (Throwable t) {
+                    failure = t;
+                } finally {
+                    finished.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    /** Extra pool task for a {@link SplitJob} (a ForkJoinTask can be scheduled only once). */
+    private static final class Helper extends RecursiveAction {
+        private final SplitJob job;
+
+        Helper(SplitJob job) {
+            this.job = job;
+        }
+
+        @Override
+        protected void compute() {
+            job.work();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Blocking parameters. KC x NR floats of B (one panel) should sit in L1 next to streaming A; MC x KC floats of
+    // A should sit in L2; KC x NC of B in L2/L3. Read once at class init so the JIT folds them into constants.
+
+    static final char SPLIT = System.getProperty("limbic.gemm.split", "a").charAt(0);
+    static final boolean LOOP_IR_OUTER = Boolean.getBoolean("limbic.gemm.irouter");
+    static final int CHUNKS_PER_THREAD = Integer.getInteger("limbic.gemm.chunks", 1);
+    static final int KC = Integer.getInteger("limbic.gemm.kc", 256);
+    static final int MC = Integer.getInteger("limbic.gemm.mc", 128);
+    static final int NC = Integer.getInteger("limbic.gemm.nc", 2048);
+    /** Below this many flops a fork/join hand-off costs more than the second core gains. */
+    static final long PARALLEL_MIN_FLOPS = Long.getLong("limbic.gemm.parmin", 1L << 20);
+    /** AVX-512 hosts have 32 vector registers, enough for 8 rows x 2 vectors of accumulators without spills. */
+    static final boolean WIDE_REGS = Boolean.parseBoolean(System.getProperty("limbic.gemm.wide",
+            String.valueOf(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512)));
+
+    /** Per-thread packing buffers, grown on demand and reused across calls (never shrunk). */
+    private static final class Buffers {
+        float[] a = new float[0];   // (mcPadded, kc) packed A block: MR-row panels, each (kc, MR) row-interleaved
+        float[] b = new float[0];   // (kc, ncPadded) packed B block: NR-column panels, each (kc, NR)
+        float[] tmp = new float[0]; // (MR, NR) spill tile for edge tiles
+    }
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Computes C[i0:i1, j0:j1] (all of k) on the calling thread. */
+    static void block(Kernel kern, int i0, int i1, int j0, int j1, int k,
+                      float[] a, int aOff, int ars, int acs,
+                      float[] b, int bOff, int brs, int bcs,
+                      float[] c, int cOff, int ldc, boolean accumulate) {
+        final int mrK = kern.mr;
+        final int nrK = kern.nr;
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks;              // even split: 270 -> 135 + 135, not 256 + 14
+        int mRows = i1 - i0;
+        int mBlocks = (mRows + MC - 1) / MC;
+        int mcMax = roundUp((mRows + mBlocks - 1) / mBlocks, mrK);
+        int nCols = j1 - j0;
+        int nBlocks = (nCols + NC - 1) / NC;
+        int ncMax = roundUp((nCols + nBlocks - 1) / nBlocks, nrK);
+
+        Buffers buf = BUFFERS.get();
+        if (buf.a.length < mcMax * kcMax) {
+            buf.a = new float[mcMax * kcMax];
+        }
+        if (buf.b.length < ncMax * kcMax) {
+            buf.b = new float[ncMax * kcMax];
+        }
+        if (buf.tmp.length < mrK * nrK) {
+            buf.tmp = new float[mrK * nrK];
+        }
+        float[] ap = buf.a;
+        float[] bp = buf.b;
+        float[] tmp = buf.tmp;
+
+        for (int jc = j0; jc < j1; jc += ncMax) {
+            int nc = Math.min(ncMax, j1 - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, nrK, bp);
+                boolean add = accumulate || pc > 0;
+                for (int ic = i0; ic < i1; ic += mcMax) {
+                    int mc = Math.min(mcMax, i1 - ic);
+                    packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
+                    int cBlk = cOff + ic * ldc + jc;
+                    if (LOOP_IR_OUTER) {
+                        for (int ir = 0; ir < mc; ir += mrK) {
+                            int mr = Math.min(mrK, mc - ir);
+                            int aBase = ir * kc;
+                            for (int jr = 0; jr < nc; jr += nrK) {
+                                kern.micro(kc, ap, aBase, bp, jr * kc, c, cBlk + ir * ldc + jr, ldc,
+                                        mr, Math.min(nrK, nc - jr), add, tmp);
+                            }
+                        }
+                    } else {
+                    for (int jr = 0; jr < nc; jr += nrK) {
+                        int nr = Math.min(nrK, nc - jr);
+                        int bBase = jr * kc;
+                        for (int ir = 0; ir < mc; ir += mrK) {
+                            kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
+                                    Math.min(mrK, mc - ir), nr, add, tmp);
+                        }
+                    }
+                    }
+                }
+            }
+        }
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /**
+     * Packs A(0:mc, 0:kc) (element (i, p) at a[base + i*rs + p*cs]) into MR-row panels:
+     * ap[(ip*kc + p)*MR + r] = A(ip*MR + r, p), rows past mc zero-filled.
+     */
+    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, float[] ap) {
+        for (int i0 = 0; i0 < mc; i0 += mr) {
+            int rows = Math.min(mr, mc - i0);
+            int dst = i0 * kc;
+            if (rows == mr && cs == 1) {
+                // row-major A: read each row sequentially, scatter with stride MR
+                for (int r = 0; r < mr; r++) {
+                    int src = base + (i0 + r) * rs;
+                    for (int p = 0; p < kc; p++) {
+                        ap[dst + p * mr + r] = a[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = base + i0 * rs + p * cs;
+                    int d = dst + p * mr;
+                    int r = 0;
+                    for (; r < rows; r++) {
+                        ap[d + r] = a[src + r * rs];
+                    }
+                    for (; r < mr; r++) {
+                        ap[d + r] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs B(0:kc, 0:nc) (element (p, j) at b[base + p*rs + j*cs]) into NR-column panels:
+     * bp[(jp*kc + p)*NR + jj] = B(p, jp*NR + jj), columns past nc zero-filled.
+     */
+    static void packB(float[] b, int base, int rs, int cs, int kc, int nc, int nr, float[] bp) {
+        for (int j0 = 0; j0 < nc; j0 += nr) {
+            int cols = Math.min(nr, nc - j0);
+            int dst = j0 * kc;
+            if (cols == nr && cs == 1) {
+                // row-major B: each panel row is a contiguous run of NR floats
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(b, base + p * rs + j0, bp, dst + p * nr, nr);
+                }
+            } else if (cols == nr && rs == 1) {
+                // transposed B: walk each column sequentially, scatter with stride NR
+                for (int jj = 0; jj < nr; jj++) {
+                    int src = base + (j0 + jj) * cs;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * nr + jj] = b[src + p];
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = base + p * rs + j0 * cs;
+                    int d = dst + p * nr;
+                    int jj = 0;
+                    for (; jj < cols; jj++) {
+                        bp[d + jj] = b[src + jj * cs];
+                    }
+                    for (; jj < nr; jj++) {
+                        bp[d + jj] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the valid (mr, nr) corner of a spilled (MR, NR) tile into C. */
+    static void mergeEdge(float[] tmp, int tileNr, float[] c, int cIdx, int ldc, int mr, int nr, boolean add) {
+        for (int r = 0; r < mr; r++) {
+            int t = r * tileNr;
+            int o = cIdx + r * ldc;
+            if (add) {
+                for (int j = 0; j < nr; j++) {
+                    c[o + j] += tmp[t + j];
+                }
+            } else {
+                for (int j = 0; j < nr; j++) {
+                    c[o + j] = tmp[t + j];
+                }
+            }
+        }
+    }
+
+    /**
+     * A register-blocked micro-kernel: C(mr, nr) (+)= Apanel(MR, kc) * Bpanel(kc, NR), with MR x NR accumulators
+     * held in vector registers for the whole k loop. One subclass per species because the Vector API only
+     * compiles to SIMD instructions when the species is a compile-time constant (a static final field).
+     */
+    abstract static class Kernel {
+        final int mr;
+        final int nr;
+
+        Kernel(int mr, int nr) {
+            this.mr = mr;
+            this.nr = nr;
+        }
+
+        /**
+         * ap[aBase + p*MR + r] = A(r, p), bp[bBase + p*NR + j] = B(p, j); writes C rows cIdx + r*ldc, r &lt; mr,
+         * columns j &lt; nr; {@code add} adds to C instead of overwriting. {@code tmp} holds MR*NR floats.
+         */
+        abstract void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                            float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Micro-kernels. The bodies are deliberately identical apart from species and row count: 4 rows x 2 vectors
+    // (8 accumulators + 2 B vectors + 1 broadcast = 11 registers) for 16-register AVX2/SSE hosts, 8 rows x
+    // 2 vectors (19 registers) for 32-register AVX-512 hosts. Each k step does 2 vector loads, MR broadcasts and
+    // 2*MR FMAs; the FMA chains per accumulator are independent, so latency is hidden once there are >= 8.
+
+    /** 4x2 vectors of 128-bit: 4 rows x 2*4 columns, 8 accumulators. */
+    static final class K128x4 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+        private static final int L = 4;
+        private static final int MR = 4;
+        private static final int NR = 2 * L;
+
+        K128x4() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+
+    /** 8x2 vectors of 128-bit: 8 rows x 2*4 columns, 16 accumulators. */
+    static final class K128x8 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
+        private static final int L = 4;
+        private static final int MR = 8;
+        private static final int NR = 2 * L;
+
+        K128x8() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+
+    /** 4x2 vectors of 256-bit: 4 rows x 2*8 columns, 8 accumulators. */
+    static final class K256x4 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+        private static final int L = 8;
+        private static final int MR = 4;
+        private static final int NR = 2 * L;
+
+        K256x4() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+
+    /** 8x2 vectors of 256-bit: 8 rows x 2*8 columns, 16 accumulators. */
+    static final class K256x8 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+        private static final int L = 8;
+        private static final int MR = 8;
+        private static final int NR = 2 * L;
+
+        K256x8() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+
+    /** 4x2 vectors of 512-bit: 4 rows x 2*16 columns, 8 accumulators. */
+    static final class K512x4 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+        private static final int L = 16;
+        private static final int MR = 4;
+        private static final int NR = 2 * L;
+
+        K512x4() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+
+    /** 8x2 vectors of 512-bit: 8 rows x 2*16 columns, 16 accumulators. */
+    static final class K512x8 extends Kernel {
+        private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+        private static final int L = 16;
+        private static final int MR = 8;
+        private static final int NR = 2 * L;
+
+        K512x8() {
+            super(MR, NR);
+        }
+
+        @Override
+        void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            for (int p = 0; p < kc; p++) {
+                int ai = aBase + p * MR;
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
+                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
+                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
+                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
+                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
+                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
+                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+    }
+}
