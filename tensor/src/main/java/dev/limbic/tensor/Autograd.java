@@ -47,7 +47,7 @@ final class Autograd {
                 throw new IllegalArgumentException("backward without a seed gradient needs a scalar output, got shape "
                         + Shapes.str(root.shape()) + "; pass a seed of that shape: backward(seed)");
             }
-            seed = Tensor.full(1.0, root.dtype(), root.shape());
+            seed = Tensor.full(1.0, root.dtype(), root.shape()).toBackend(root.storage().backend());
         } else {
             if (!java.util.Arrays.equals(seed.shape(), root.shape())) {
                 throw new IllegalArgumentException("backward: seed gradient shape " + Shapes.str(seed.shape())

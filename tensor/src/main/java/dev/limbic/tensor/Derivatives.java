@@ -47,7 +47,7 @@ final class Derivatives {
     }
 
     static Tensor[] where(Tensor g, Tensor cond, int[] aShape, int[] bShape) {
-        Tensor zero = Tensor.scalar(0.0, g.dtype());
+        Tensor zero = Tensor.scalar(0.0, g.dtype()).toBackend(g.backend());
         return new Tensor[] {TensorOps.sumToShape(Tensor.where(cond, g, zero), aShape),
             TensorOps.sumToShape(Tensor.where(cond, zero, g), bShape)};
     }
@@ -85,7 +85,7 @@ final class Derivatives {
     /** max/min along a dim: the gradient goes to the selected index. */
     static Tensor indexedExtreme(Tensor g, Tensor keptIndices, int[] inShape, int dim) {
         Tensor gk = g.reshape(keptIndices.shapeRef());
-        return Tensor.zeros(g.dtype(), inShape).scatterAdd(dim, keptIndices, gk);
+        return Tensor.emptyLike(g.backend(), g.dtype(), inShape).scatterAdd(dim, keptIndices, gk);
     }
 
     static Tensor[] matmul(Tensor g, Tensor a, Tensor b) {
@@ -163,7 +163,7 @@ final class Derivatives {
     }
 
     static Tensor gather(Tensor g, Tensor index, int[] inShape, int dim) {
-        return Tensor.zeros(g.dtype(), inShape).scatterAdd(dim, index, g);
+        return Tensor.emptyLike(g.backend(), g.dtype(), inShape).scatterAdd(dim, index, g);
     }
 
     static Tensor scatterAddSrc(Tensor g, Tensor index, int[] srcShape, int dim) {
@@ -172,7 +172,7 @@ final class Derivatives {
             return part;
         }
         // src elements beyond the index's extent were not used: their gradient is zero
-        Tensor full = Tensor.zeros(g.dtype(), srcShape);
+        Tensor full = Tensor.emptyLike(g.backend(), g.dtype(), srcShape);
         Tensor window = full;
         for (int k = 0; k < srcShape.length; k++) {
             window = window.narrow(k, 0, index.shapeRef()[k]);

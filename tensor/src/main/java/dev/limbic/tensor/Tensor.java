@@ -604,11 +604,14 @@ public final class Tensor {
                 (g, s) -> new Tensor[] {TensorOps.narrowBackward(g, inShape, d, start)});
     }
 
-    /** Elements {@code [start, end)} of dim {@code dim} (negative bounds count from the end). */
+    /**
+     * Elements {@code [start, end)} of dim {@code dim}; negative bounds count from the end and out-of-range bounds
+     * are clamped to the dim, as in Python slicing ({@code x[-10:100]} is all of a 5-element dim).
+     */
     public Tensor slice(int dim, int start, int end) {
         int d = Shapes.dim("slice", dim, shape.length);
-        int s = start < 0 ? start + shape[d] : start;
-        int e = end < 0 ? end + shape[d] : Math.min(end, shape[d]);
+        int s = Math.clamp(start < 0 ? (long) start + shape[d] : start, 0, shape[d]);
+        int e = Math.clamp(end < 0 ? (long) end + shape[d] : end, 0, shape[d]);
         return narrow(d, s, Math.max(0, e - s));
     }
 
@@ -727,6 +730,27 @@ public final class Tensor {
                 (g, s) -> new Tensor[] {g.to(source)});
     }
 
+    /**
+     * This tensor's values in a new contiguous storage of {@code target} (e.g. an offload backend), or this tensor
+     * when it already lives there. Differentiable: the gradient travels back to this tensor's backend.
+     */
+    public Tensor toBackend(Backend target) {
+        if (backend() == target) {
+            return this;
+        }
+        Tensor c = contiguous();
+        HostStorage host = c.backend().toHost(c.storage);
+        HostStorage packed = host;
+        if (c.offset != 0 || host.size() != numel) {
+            packed = HostStorage.allocate(dtype(), numel);
+            Backends.scalar().copy(new int[] {numel}, host, c.offset, new int[] {1}, packed, 0, new int[] {1});
+        }
+        Tensor out = contiguousOf(target.fromHost(packed), shape.clone());
+        Backend source = backend();
+        return Autograd.record(out, "to_backend", new Tensor[] {this}, new Tensor[0],
+                (g, s) -> new Tensor[] {g.toBackend(source)});
+    }
+
     // ------------------------------------------------------------------ in-place (not differentiable)
 
     private void checkInPlace(String op) {
@@ -750,7 +774,7 @@ public final class Tensor {
         if (isContiguous()) {
             backend().fill(storage, offset, numel, value);
         } else {
-            copy_(full(value, dtype(), shape));
+            copy_(full(value, dtype(), shape).toBackend(backend()));
             return this;
         }
         storage.bumpVersion();
@@ -931,23 +955,23 @@ public final class Tensor {
     }
 
     public Tensor eq(double value) {
-        return eq(scalar(value, dtype()));
+        return eq(scalar(value, dtype()).toBackend(backend()));
     }
 
     public Tensor lt(double value) {
-        return lt(scalar(value, dtype()));
+        return lt(scalar(value, dtype()).toBackend(backend()));
     }
 
     public Tensor gt(double value) {
-        return gt(scalar(value, dtype()));
+        return gt(scalar(value, dtype()).toBackend(backend()));
     }
 
     public Tensor le(double value) {
-        return le(scalar(value, dtype()));
+        return le(scalar(value, dtype()).toBackend(backend()));
     }
 
     public Tensor ge(double value) {
-        return ge(scalar(value, dtype()));
+        return ge(scalar(value, dtype()).toBackend(backend()));
     }
 
     /** {@code cond != 0 ? a : b} element-wise with broadcasting; differentiable in {@code a} and {@code b}. */

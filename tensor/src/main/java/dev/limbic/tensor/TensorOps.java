@@ -32,6 +32,10 @@ final class TensorOps {
     }
 
     static void requireSameDtype(String op, Tensor a, Tensor b) {
+        if (a.backend() != b.backend()) {
+            throw new IllegalArgumentException(op + ": operands live on different backends (" + a.backend().name()
+                    + " and " + b.backend().name() + "); move one with toBackend()");
+        }
         if (a.dtype() != b.dtype()) {
             throw new IllegalArgumentException(op + ": dtype mismatch, " + a.dtype() + " " + Shapes.str(a.shapeRef())
                     + " vs " + b.dtype() + " " + Shapes.str(b.shapeRef()) + "; convert one with to(DType)");
