@@ -119,6 +119,10 @@ public class ScalarBackend implements Backend {
         boolean integral = !a.dtype().isFloating();
         StridedIndex it = new StridedIndex(shape, aStrides, bStrides, StridedIndex.contiguousStrides(shape));
         it.start(aOff, bOff, outOff);
+        if (integral && !b.dtype().isFloating() && !out.dtype().isFloating()) {
+            binaryIntegral(op, it, (HostStorage) a, (HostStorage) b, (HostStorage) out);
+            return;
+        }
         int n = it.innerLen;
         int sa = it.innerStrides[0];
         int sb = it.innerStrides[1];
@@ -132,6 +136,47 @@ public class ScalarBackend implements Backend {
                     v = Math.floor(v);   // integer division floors, as torch's floor_divide
                 }
                 os.set(oo + j, v);
+            }
+        }
+    }
+
+    /** Integer operands in long arithmetic: doubles would round I64 values beyond 2^53 (and make 2^60+1 == 2^60). */
+    private static void binaryIntegral(BinaryOp op, StridedIndex it, HostStorage a, HostStorage b, HostStorage out) {
+        int n = it.innerLen;
+        int sa = it.innerStrides[0];
+        int sb = it.innerStrides[1];
+        boolean i64 = out.dtype() == DType.I64;
+        for (long r = 0; r < it.rows; r++, it.next()) {
+            int ao = it.offsets[0];
+            int bo = it.offsets[1];
+            int oo = it.offsets[2];
+            for (int j = 0; j < n; j++) {
+                long x = a.getAsLong(ao + j * sa);
+                long y = b.getAsLong(bo + j * sb);
+                long v = switch (op) {
+                    case ADD -> x + y;
+                    case SUB -> x - y;
+                    case MUL -> x * y;
+                    case DIV -> {
+                        if (y == 0) {
+                            throw new ArithmeticException("div: integer division by zero");
+                        }
+                        yield Math.floorDiv(x, y);   // floors, as torch's floor_divide
+                    }
+                    case MAX -> Math.max(x, y);
+                    case MIN -> Math.min(x, y);
+                    case EQ -> x == y ? 1 : 0;
+                    case NE -> x != y ? 1 : 0;
+                    case LT -> x < y ? 1 : 0;
+                    case LE -> x <= y ? 1 : 0;
+                    case GT -> x > y ? 1 : 0;
+                    case GE -> x >= y ? 1 : 0;
+                };
+                if (i64) {
+                    out.i64()[oo + j] = v;
+                } else {
+                    out.i32()[oo + j] = (int) v;
+                }
             }
         }
     }
@@ -159,6 +204,31 @@ public class ScalarBackend implements Backend {
     public void reduce(ReduceOp op, Storage x, int xOff, int outer, int len, int inner, Storage out, int outOff) {
         HostBuffers xs = HostBuffers.of(x);
         HostBuffers os = HostBuffers.of(out);
+        if (!x.dtype().isFloating() && out.dtype() == DType.I64) {
+            // exact long accumulation: a double accumulator rounds I64 sums beyond 2^53
+            HostStorage hx = (HostStorage) x;
+            long[] o = ((HostStorage) out).i64();
+            for (int oi = 0; oi < outer; oi++) {
+                for (int i = 0; i < inner; i++) {
+                    int base = xOff + oi * len * inner + i;
+                    long acc = switch (op) {
+                        case SUM -> 0L;
+                        case MAX -> Long.MIN_VALUE;
+                        case MIN -> Long.MAX_VALUE;
+                    };
+                    for (int p = 0; p < len; p++) {
+                        long v = hx.getAsLong(base + p * inner);
+                        acc = switch (op) {
+                            case SUM -> acc + v;
+                            case MAX -> Math.max(acc, v);
+                            case MIN -> Math.min(acc, v);
+                        };
+                    }
+                    o[outOff + oi * inner + i] = acc;
+                }
+            }
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             for (int i = 0; i < inner; i++) {
                 int base = xOff + o * len * inner + i;
