@@ -260,6 +260,37 @@ class BadInputTest {
                 .hasMessageContaining("permute").hasMessageContaining("repeated");
     }
 
+    // ------------------------------------------------------------------ edge inputs that must not go silently wrong
+
+    @Test
+    void sliceClampsOutOfRangeBoundsLikePython() {
+        Tensor x = Tensor.arange(5);
+        org.assertj.core.api.Assertions.assertThat(x.slice(0, -10, 100).toLongArray()).containsExactly(0, 1, 2, 3, 4);
+        org.assertj.core.api.Assertions.assertThat(x.slice(0, 7, 9).toLongArray()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(x.slice(0, 3, 1).toLongArray()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(x.slice(0, -2, Integer.MAX_VALUE).toLongArray()).containsExactly(3, 4);
+        org.assertj.core.api.Assertions.assertThat(x.slice(0, Integer.MIN_VALUE, -4).toLongArray()).containsExactly(0);
+    }
+
+    @Test
+    void integerArithmeticIsExactBeyondTwoToThe53() {
+        long big = (1L << 60) + 1;
+        Tensor a = Tensor.ofLongs(new long[] {big, -7, 7}, 3);
+        Tensor b = Tensor.ofLongs(new long[] {1L << 60, 2, 2}, 3);
+        org.assertj.core.api.Assertions.assertThat(a.add(b).toLongArray())
+                .containsExactly(big + (1L << 60), -5, 9);
+        org.assertj.core.api.Assertions.assertThat(a.sub(b).toLongArray()).containsExactly(1, -9, 5);
+        org.assertj.core.api.Assertions.assertThat(a.div(b).toLongArray()).containsExactly(1, -4, 3);   // floor
+        org.assertj.core.api.Assertions.assertThat(a.eq(b).toLongArray()).containsExactly(0, 0, 0);
+        org.assertj.core.api.Assertions.assertThat(a.gt(b).toLongArray()).containsExactly(1, 0, 1);
+        org.assertj.core.api.Assertions.assertThat(a.maximum(b).toLongArray()).containsExactly(big, 2, 7);
+        org.assertj.core.api.Assertions.assertThat(a.sum().toLongArray()).containsExactly(big);
+        org.assertj.core.api.Assertions.assertThat(Tensor.ofLongs(new long[] {big, 1, 2, 3}, 2, 2).sum(0, false)
+                .toLongArray()).containsExactly(big + 2, 4);
+        assertThatThrownBy(() -> a.div(Tensor.ofLongs(new long[] {0}, 1)))
+                .isInstanceOf(ArithmeticException.class).hasMessageContaining("division by zero");
+    }
+
     @Test
     void otherArgumentChecks() {
         assertThatThrownBy(() -> f32(3).clamp(1.0, -1.0))
