@@ -84,7 +84,9 @@ class GoldenParityTest {
         Map<String, Double> sorted = new TreeMap<>(WORST);
         String worstCase = null;
         double worst = -1;
-        StringBuilder sb = new StringBuilder("golden parity, worst |a-e|/(atol+rtol|e|) per case:\n");
+        StringBuilder sb = new StringBuilder("golden parity on the '"
+                + dev.limbic.tensor.backend.Backends.host().name()
+                + "' backend, worst |a-e|/(atol+rtol|e|) per case:\n");
         for (Map.Entry<String, Double> e : sorted.entrySet()) {
             sb.append(String.format(Locale.ROOT, "  %-40s %.4f%n", e.getKey(), e.getValue()));
             if (e.getValue() > worst) {
