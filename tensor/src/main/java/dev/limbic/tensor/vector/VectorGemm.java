@@ -240,8 +240,10 @@ public final class VectorGemm {
     // A should sit in L2; KC x NC of B in L2/L3. Read once at class init so the JIT folds them into constants.
 
     static final char SPLIT = System.getProperty("limbic.gemm.split", "a").charAt(0);
-    static final boolean LOOP_IR_OUTER = Boolean.getBoolean("limbic.gemm.irouter");
     static final int CHUNKS_PER_THREAD = Integer.getInteger("limbic.gemm.chunks", 1);
+    static final boolean DIRECT_A = !Boolean.getBoolean("limbic.gemm.packa");
+    /** Read row-major A in place when a thread's share of N is at most this wide (few reuses of a packed A). */
+    static final int DIRECT_A_MAX_N = Integer.getInteger("limbic.gemm.directn", 256);
     static final int KC = Integer.getInteger("limbic.gemm.kc", 256);
     static final int MC = Integer.getInteger("limbic.gemm.mc", 128);
     static final int NC = Integer.getInteger("limbic.gemm.nc", 2048);
@@ -276,6 +278,7 @@ public final class VectorGemm {
         int nBlocks = (nCols + NC - 1) / NC;
         int ncMax = roundUp((nCols + nBlocks - 1) / nBlocks, nrK);
 
+        boolean direct = acs == 1 && DIRECT_A && nCols <= DIRECT_A_MAX_N;
         Buffers buf = BUFFERS.get();
         if (buf.a.length < mcMax * kcMax) {
             buf.a = new float[mcMax * kcMax];
@@ -298,18 +301,22 @@ public final class VectorGemm {
                 boolean add = accumulate || pc > 0;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
-                    packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
                     int cBlk = cOff + ic * ldc + jc;
-                    if (LOOP_IR_OUTER) {
-                        for (int ir = 0; ir < mc; ir += mrK) {
-                            int mr = Math.min(mrK, mc - ir);
-                            int aBase = ir * kc;
-                            for (int jr = 0; jr < nc; jr += nrK) {
-                                kern.micro(kc, ap, aBase, bp, jr * kc, c, cBlk + ir * ldc + jr, ldc,
-                                        mr, Math.min(nrK, nc - jr), add, tmp);
+                    if (direct) {
+                        // Few B panels per A block: packing A would cost as much as it saves. The kernel reads
+                        // MR row-major rows of A in place, each sequentially.
+                        int aBlk = aOff + ic * ars + pc;
+                        for (int jr = 0; jr < nc; jr += nrK) {
+                            int nr = Math.min(nrK, nc - jr);
+                            int bBase = jr * kc;
+                            for (int ir = 0; ir < mc; ir += mrK) {
+                                kern.microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase, c, cBlk + ir * ldc + jr,
+                                        ldc, Math.min(mrK, mc - ir), nr, add, tmp);
                             }
                         }
-                    } else {
+                        continue;
+                    }
+                    packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
                     for (int jr = 0; jr < nc; jr += nrK) {
                         int nr = Math.min(nrK, nc - jr);
                         int bBase = jr * kc;
@@ -317,7 +324,6 @@ public final class VectorGemm {
                             kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
                                     Math.min(mrK, mc - ir), nr, add, tmp);
                         }
-                    }
                     }
                 }
             }
@@ -365,14 +371,22 @@ public final class VectorGemm {
      * bp[(jp*kc + p)*NR + jj] = B(p, jp*NR + jj), columns past nc zero-filled.
      */
     static void packB(float[] b, int base, int rs, int cs, int kc, int nc, int nr, float[] bp) {
+        if (cs == 1) {
+            // row-major B: walk B row by row (sequential reads, friendly to the prefetcher and the TLB even when
+            // rows are far apart) and drop each run of NR floats into its panel
+            int fullCols = nc / nr * nr;
+            for (int p = 0; p < kc; p++) {
+                int src = base + p * rs;
+                for (int j0 = 0; j0 < fullCols; j0 += nr) {
+                    System.arraycopy(b, src + j0, bp, j0 * kc + p * nr, nr);
+                }
+            }
+        }
         for (int j0 = 0; j0 < nc; j0 += nr) {
             int cols = Math.min(nr, nc - j0);
             int dst = j0 * kc;
             if (cols == nr && cs == 1) {
-                // row-major B: each panel row is a contiguous run of NR floats
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(b, base + p * rs + j0, bp, dst + p * nr, nr);
-                }
+                continue; // packed below, row by row
             } else if (cols == nr && rs == 1) {
                 // transposed B: walk each column sequentially, scatter with stride NR
                 for (int jj = 0; jj < nr; jj++) {
@@ -429,11 +443,18 @@ public final class VectorGemm {
         }
 
         /**
-         * ap[aBase + p*MR + r] = A(r, p), bp[bBase + p*NR + j] = B(p, j); writes C rows cIdx + r*ldc, r &lt; mr,
+         * ap[aBase + p*MR + r] = A(r, p) (packed, zero-padded past mr), bp[bBase + p*NR + j] = B(p, j); writes C rows cIdx + r*ldc, r &lt; mr,
          * columns j &lt; nr; {@code add} adds to C instead of overwriting. {@code tmp} holds MR*NR floats.
          */
         abstract void micro(int kc, float[] ap, int aBase, float[] bp, int bBase,
                             float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp);
+
+        /**
+         * Same product with A read in place from row-major storage: a[aBase + r*ars + p] = A(r, p). Rows past
+         * {@code mr} alias the last valid row, so no padding is needed.
+         */
+        abstract void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                                  float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -442,7 +463,7 @@ public final class VectorGemm {
     // 2 vectors (19 registers) for 32-register AVX-512 hosts. Each k step does 2 vector loads, MR broadcasts and
     // 2*MR FMAs; the FMA chains per accumulator are independent, so latency is hidden once there are >= 8.
 
-    /** 4x2 vectors of 128-bit: 4 rows x 2*4 columns, 8 accumulators. */
+    /** 4 rows x 2 vectors of 128 bits = 4 x 8 tile, 8 accumulators. */
     static final class K128x4 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
         private static final int L = 4;
@@ -465,14 +486,68 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
@@ -504,7 +579,7 @@ public final class VectorGemm {
         }
     }
 
-    /** 8x2 vectors of 128-bit: 8 rows x 2*4 columns, 16 accumulators. */
+    /** 8 rows x 2 vectors of 128 bits = 8 x 8 tile, 16 accumulators. */
     static final class K128x8 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_128;
         private static final int L = 4;
@@ -531,22 +606,112 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
-                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
-                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            int a4 = 4 < mr ? a3 + ars : a3;
+            int a5 = 5 < mr ? a4 + ars : a4;
+            int a6 = 6 < mr ? a5 + ars : a5;
+            int a7 = 7 < mr ? a6 + ars : a6;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
@@ -598,7 +763,7 @@ public final class VectorGemm {
         }
     }
 
-    /** 4x2 vectors of 256-bit: 4 rows x 2*8 columns, 8 accumulators. */
+    /** 4 rows x 2 vectors of 256 bits = 4 x 16 tile, 8 accumulators. */
     static final class K256x4 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
         private static final int L = 8;
@@ -621,14 +786,68 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
@@ -660,7 +879,7 @@ public final class VectorGemm {
         }
     }
 
-    /** 8x2 vectors of 256-bit: 8 rows x 2*8 columns, 16 accumulators. */
+    /** 8 rows x 2 vectors of 256 bits = 8 x 16 tile, 16 accumulators. */
     static final class K256x8 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
         private static final int L = 8;
@@ -687,22 +906,112 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
-                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
-                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            int a4 = 4 < mr ? a3 + ars : a3;
+            int a5 = 5 < mr ? a4 + ars : a4;
+            int a6 = 6 < mr ? a5 + ars : a5;
+            int a7 = 7 < mr ? a6 + ars : a6;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
@@ -754,7 +1063,7 @@ public final class VectorGemm {
         }
     }
 
-    /** 4x2 vectors of 512-bit: 4 rows x 2*16 columns, 8 accumulators. */
+    /** 4 rows x 2 vectors of 512 bits = 4 x 32 tile, 8 accumulators. */
     static final class K512x4 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
         private static final int L = 16;
@@ -777,14 +1086,68 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
@@ -816,7 +1179,7 @@ public final class VectorGemm {
         }
     }
 
-    /** 8x2 vectors of 512-bit: 8 rows x 2*16 columns, 16 accumulators. */
+    /** 8 rows x 2 vectors of 512 bits = 8 x 32 tile, 16 accumulators. */
     static final class K512x8 extends Kernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
         private static final int L = 16;
@@ -843,22 +1206,112 @@ public final class VectorGemm {
                 int bi = bBase + p * NR;
                 FloatVector b0 = FloatVector.fromArray(S, bp, bi);
                 FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-                FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
-                c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-                FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
-                c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-                FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
-                c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-                FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
-                c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-                FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
-                c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-                FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
-                c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
-                FloatVector a6 = FloatVector.broadcast(S, ap[ai + 6]);
-                c60 = a6.fma(b0, c60); c61 = a6.fma(b1, c61);
-                FloatVector a7 = FloatVector.broadcast(S, ap[ai + 7]);
-                c70 = a7.fma(b0, c70); c71 = a7.fma(b1, c71);
+                FloatVector x0 = FloatVector.broadcast(S, ap[ai]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, ap[ai + 1]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, ap[ai + 2]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, ap[ai + 3]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, ap[ai + 4]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, ap[ai + 5]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, ap[ai + 6]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
+            }
+            if (mr == MR && nr == NR) {
+                if (add) {
+                    c00.add(FloatVector.fromArray(S, c, cIdx)).intoArray(c, cIdx);
+                    c01.add(FloatVector.fromArray(S, c, cIdx + L)).intoArray(c, cIdx + L);
+                    c10.add(FloatVector.fromArray(S, c, cIdx + ldc)).intoArray(c, cIdx + ldc);
+                    c11.add(FloatVector.fromArray(S, c, cIdx + ldc + L)).intoArray(c, cIdx + ldc + L);
+                    c20.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc)).intoArray(c, cIdx + 2 * ldc);
+                    c21.add(FloatVector.fromArray(S, c, cIdx + 2 * ldc + L)).intoArray(c, cIdx + 2 * ldc + L);
+                    c30.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc)).intoArray(c, cIdx + 3 * ldc);
+                    c31.add(FloatVector.fromArray(S, c, cIdx + 3 * ldc + L)).intoArray(c, cIdx + 3 * ldc + L);
+                    c40.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc)).intoArray(c, cIdx + 4 * ldc);
+                    c41.add(FloatVector.fromArray(S, c, cIdx + 4 * ldc + L)).intoArray(c, cIdx + 4 * ldc + L);
+                    c50.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc)).intoArray(c, cIdx + 5 * ldc);
+                    c51.add(FloatVector.fromArray(S, c, cIdx + 5 * ldc + L)).intoArray(c, cIdx + 5 * ldc + L);
+                    c60.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc)).intoArray(c, cIdx + 6 * ldc);
+                    c61.add(FloatVector.fromArray(S, c, cIdx + 6 * ldc + L)).intoArray(c, cIdx + 6 * ldc + L);
+                    c70.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc)).intoArray(c, cIdx + 7 * ldc);
+                    c71.add(FloatVector.fromArray(S, c, cIdx + 7 * ldc + L)).intoArray(c, cIdx + 7 * ldc + L);
+                } else {
+                    c00.intoArray(c, cIdx);
+                    c01.intoArray(c, cIdx + L);
+                    c10.intoArray(c, cIdx + ldc);
+                    c11.intoArray(c, cIdx + ldc + L);
+                    c20.intoArray(c, cIdx + 2 * ldc);
+                    c21.intoArray(c, cIdx + 2 * ldc + L);
+                    c30.intoArray(c, cIdx + 3 * ldc);
+                    c31.intoArray(c, cIdx + 3 * ldc + L);
+                    c40.intoArray(c, cIdx + 4 * ldc);
+                    c41.intoArray(c, cIdx + 4 * ldc + L);
+                    c50.intoArray(c, cIdx + 5 * ldc);
+                    c51.intoArray(c, cIdx + 5 * ldc + L);
+                    c60.intoArray(c, cIdx + 6 * ldc);
+                    c61.intoArray(c, cIdx + 6 * ldc + L);
+                    c70.intoArray(c, cIdx + 7 * ldc);
+                    c71.intoArray(c, cIdx + 7 * ldc + L);
+                }
+            } else {
+                c00.intoArray(tmp, 0 * L); c01.intoArray(tmp, 1 * L);
+                c10.intoArray(tmp, 2 * L); c11.intoArray(tmp, 3 * L);
+                c20.intoArray(tmp, 4 * L); c21.intoArray(tmp, 5 * L);
+                c30.intoArray(tmp, 6 * L); c31.intoArray(tmp, 7 * L);
+                c40.intoArray(tmp, 8 * L); c41.intoArray(tmp, 9 * L);
+                c50.intoArray(tmp, 10 * L); c51.intoArray(tmp, 11 * L);
+                c60.intoArray(tmp, 12 * L); c61.intoArray(tmp, 13 * L);
+                c70.intoArray(tmp, 14 * L); c71.intoArray(tmp, 15 * L);
+                mergeEdge(tmp, NR, c, cIdx, ldc, mr, nr, add);
+            }
+        }
+
+        @Override
+        void microDirect(int kc, float[] a, int aBase, int ars, float[] bp, int bBase,
+                   float[] c, int cIdx, int ldc, int mr, int nr, boolean add, float[] tmp) {
+            FloatVector c00 = FloatVector.zero(S); FloatVector c01 = FloatVector.zero(S);
+            FloatVector c10 = FloatVector.zero(S); FloatVector c11 = FloatVector.zero(S);
+            FloatVector c20 = FloatVector.zero(S); FloatVector c21 = FloatVector.zero(S);
+            FloatVector c30 = FloatVector.zero(S); FloatVector c31 = FloatVector.zero(S);
+            FloatVector c40 = FloatVector.zero(S); FloatVector c41 = FloatVector.zero(S);
+            FloatVector c50 = FloatVector.zero(S); FloatVector c51 = FloatVector.zero(S);
+            FloatVector c60 = FloatVector.zero(S); FloatVector c61 = FloatVector.zero(S);
+            FloatVector c70 = FloatVector.zero(S); FloatVector c71 = FloatVector.zero(S);
+            // row starts; rows past mr repeat the last valid row (computed, never stored)
+            int a0 = aBase;
+            int a1 = 1 < mr ? a0 + ars : a0;
+            int a2 = 2 < mr ? a1 + ars : a1;
+            int a3 = 3 < mr ? a2 + ars : a2;
+            int a4 = 4 < mr ? a3 + ars : a3;
+            int a5 = 5 < mr ? a4 + ars : a4;
+            int a6 = 6 < mr ? a5 + ars : a5;
+            int a7 = 7 < mr ? a6 + ars : a6;
+            for (int p = 0; p < kc; p++) {
+                int bi = bBase + p * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+                FloatVector x0 = FloatVector.broadcast(S, a[a0 + p]);
+                c00 = x0.fma(b0, c00); c01 = x0.fma(b1, c01);
+                FloatVector x1 = FloatVector.broadcast(S, a[a1 + p]);
+                c10 = x1.fma(b0, c10); c11 = x1.fma(b1, c11);
+                FloatVector x2 = FloatVector.broadcast(S, a[a2 + p]);
+                c20 = x2.fma(b0, c20); c21 = x2.fma(b1, c21);
+                FloatVector x3 = FloatVector.broadcast(S, a[a3 + p]);
+                c30 = x3.fma(b0, c30); c31 = x3.fma(b1, c31);
+                FloatVector x4 = FloatVector.broadcast(S, a[a4 + p]);
+                c40 = x4.fma(b0, c40); c41 = x4.fma(b1, c41);
+                FloatVector x5 = FloatVector.broadcast(S, a[a5 + p]);
+                c50 = x5.fma(b0, c50); c51 = x5.fma(b1, c51);
+                FloatVector x6 = FloatVector.broadcast(S, a[a6 + p]);
+                c60 = x6.fma(b0, c60); c61 = x6.fma(b1, c61);
+                FloatVector x7 = FloatVector.broadcast(S, a[a7 + p]);
+                c70 = x7.fma(b0, c70); c71 = x7.fma(b1, c71);
             }
             if (mr == MR && nr == NR) {
                 if (add) {
