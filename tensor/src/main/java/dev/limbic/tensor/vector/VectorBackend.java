@@ -1,0 +1,451 @@
+package dev.limbic.tensor.vector;
+
+import dev.limbic.tensor.DType;
+import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.Storage;
+import dev.limbic.tensor.backend.BinaryOp;
+import dev.limbic.tensor.backend.Parallel;
+import dev.limbic.tensor.backend.ReduceOp;
+import dev.limbic.tensor.backend.ScalarBackend;
+import dev.limbic.tensor.backend.UnaryOp;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API host backend: F32 kernels on contiguous host arrays run in {@link VectorKernels} (and matmul in
+ * {@link VectorGemm}); everything else (F64, integer dtypes, layouts a kernel does not handle) is delegated to the
+ * {@link ScalarBackend} reference implementation by calling {@code super}. Loaded reflectively by
+ * {@code Backends} only when the {@code jdk.incubator.vector} module is present.
+ */
+public final class VectorBackend extends ScalarBackend {
+
+    /** Elements per task below which splitting a kernel across threads costs more than it saves. */
+    private static final int GRAIN = 1 << 14;
+
+    private final VectorSpecies<Float> species;
+    private final VectorGemm gemm;
+    private final String name;
+
+    /**
+     * @param bits species width: 128, 256 or 512 (512 runs everywhere, emulated where the CPU lacks it), or 0 for
+     *             {@code FloatVector.SPECIES_PREFERRED}
+     */
+    public VectorBackend(int bits) {
+        this.species = switch (bits) {
+            case 0 -> FloatVector.SPECIES_PREFERRED;
+            case 128 -> FloatVector.SPECIES_128;
+            case 256 -> FloatVector.SPECIES_256;
+            case 512 -> FloatVector.SPECIES_512;
+            default -> throw new IllegalArgumentException("vector width must be 0, 128, 256 or 512 bits, got " + bits);
+        };
+        this.gemm = VectorGemm.forBits(species.vectorBitSize());
+        this.name = "vector-" + species.vectorBitSize();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    /** The float species the kernels run on. */
+    public VectorSpecies<Float> species() {
+        return species;
+    }
+
+    /** The array of an F32 host storage, or null for anything else (which then takes the scalar path). */
+    private static float[] f32(Storage storage) {
+        return storage instanceof HostStorage h && h.dtype() == DType.F32 ? h.f32() : null;
+    }
+
+    // ------------------------------------------------------------------------------------------ fill / copy
+
+    @Override
+    public void fill(Storage dst, int off, int n, double value) {
+        float[] d = f32(dst);
+        if (d == null) {
+            super.fill(dst, off, n, value);
+            return;
+        }
+        Arrays.fill(d, off, off + n, (float) value);
+    }
+
+    @Override
+    public void copy(int[] shape, Storage src, int srcOff, int[] srcStrides, Storage dst, int dstOff,
+                     int[] dstStrides) {
+        float[] s = f32(src);
+        float[] d = f32(dst);
+        if (s == null || d == null) {
+            super.copy(shape, src, srcOff, srcStrides, dst, dstOff, dstStrides);
+            return;
+        }
+        Layout l = Layout.of(shape, srcStrides, dstStrides);
+        if (l.numel == 0) {
+            return;
+        }
+        int sInner = l.innerStride(0);
+        int dInner = l.innerStride(1);
+        if (dInner != 1 || (sInner != 1 && sInner != 0)) {
+            super.copy(shape, src, srcOff, srcStrides, dst, dstOff, dstStrides);
+            return;
+        }
+        int cols = l.cols();
+        for (long r = 0, rows = l.rows(); r < rows; r++) {
+            int so = srcOff + l.rowOffset(0, r);
+            int dof = dstOff + l.rowOffset(1, r);
+            if (sInner == 1) {
+                System.arraycopy(s, so, d, dof, cols);
+            } else {
+                Arrays.fill(d, dof, dof + cols, s[so]);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ element-wise
+
+    @Override
+    public void unary(UnaryOp op, Storage x, int xOff, Storage y, int yOff, int n, double alpha, double beta) {
+        float[] xs = f32(x);
+        float[] ys = f32(y);
+        if (xs == null || ys == null) {
+            super.unary(op, x, xOff, y, yOff, n, alpha, beta);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(n, GRAIN, (from, to) ->
+                VectorKernels.unary(op, s, xs, xOff + from, ys, yOff + from, to - from, alpha, beta));
+    }
+
+    @Override
+    public void unaryBackward(UnaryOp op, Storage x, int xOff, Storage y, int yOff, Storage gy, int gyOff,
+                              Storage gx, int gxOff, int n, double alpha, double beta) {
+        float[] xs = f32(x);
+        float[] ys = f32(y);
+        float[] gys = f32(gy);
+        float[] gxs = f32(gx);
+        if (xs == null || ys == null || gys == null || gxs == null) {
+            super.unaryBackward(op, x, xOff, y, yOff, gy, gyOff, gx, gxOff, n, alpha, beta);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(n, GRAIN, (from, to) -> VectorKernels.unaryBackward(op, s, xs, xOff + from, ys,
+                yOff + from, gys, gyOff + from, gxs, gxOff + from, to - from, alpha, beta));
+    }
+
+    /**
+     * Fast paths after collapsing the layout: every operand's innermost stride is 0 or 1 (contiguous, scalar,
+     * row-broadcast bias in either role, per-row scalar); any other layout goes to the scalar backend.
+     */
+    @Override
+    public void binary(BinaryOp op, int[] shape, Storage a, int aOff, int[] aStrides, Storage b, int bOff,
+                       int[] bStrides, Storage out, int outOff) {
+        float[] as = f32(a);
+        float[] bs = f32(b);
+        float[] os = f32(out);
+        Layout l = as == null || bs == null || os == null ? null : Layout.of(shape, aStrides, bStrides);
+        if (l == null) {
+            super.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, out, outOff);
+            return;
+        }
+        if (l.numel == 0) {
+            return;
+        }
+        int sa = l.innerStride(0);
+        int sb = l.innerStride(1);
+        if ((sa != 0 && sa != 1) || (sb != 0 && sb != 1)) {
+            super.binary(op, shape, a, aOff, aStrides, b, bOff, bStrides, out, outOff);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        int cols = l.cols();
+        long rowsL = l.rows();
+        int rows = (int) rowsL;
+        if (rows == 1) {
+            Parallel.forRange(cols, GRAIN, (from, to) -> VectorKernels.binary(op, s, as, aOff + from * sa, sa,
+                    bs, bOff + from * sb, sb, os, outOff + from, to - from));
+            return;
+        }
+        Parallel.forRange(rows, Math.max(1, GRAIN / Math.max(1, cols)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                VectorKernels.binary(op, s, as, aOff + l.rowOffset(0, r), sa, bs, bOff + l.rowOffset(1, r), sb,
+                        os, outOff + r * cols, cols);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ reductions
+
+    @Override
+    public void reduce(ReduceOp op, Storage x, int xOff, int outer, int len, int inner, Storage out, int outOff) {
+        float[] xs = f32(x);
+        float[] os = f32(out);
+        if (xs == null || os == null) {
+            super.reduce(op, x, xOff, outer, len, inner, out, outOff);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        long total = (long) outer * len * inner;
+        int threads = Parallel.threads();
+        if (inner == 1) {
+            if (outer >= threads || total < 2L * GRAIN) {
+                Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, len)), (o0, o1) ->
+                        VectorKernels.reduceRows(op, s, xs, xOff + o0 * len, o1 - o0, len, os, outOff + o0));
+                return;
+            }
+            // few long rows: every thread reduces one segment of each row, then the partials are combined
+            for (int o = 0; o < outer; o++) {
+                int base = xOff + o * len;
+                float[] partial = new float[threads];   // (threads) one partial per segment
+                Parallel.forRange(threads, 1, (t0, t1) -> {
+                    for (int t = t0; t < t1; t++) {
+                        int from = (int) ((long) len * t / threads);
+                        int to = (int) ((long) len * (t + 1) / threads);
+                        VectorKernels.reduceRows(op, s, xs, base + from, 1, to - from, partial, t);
+                    }
+                });
+                VectorKernels.reduceRows(op, s, partial, 0, 1, threads, os, outOff + o);
+            }
+            return;
+        }
+        if (outer >= threads || total < 2L * GRAIN) {
+            int perBlock = (int) Math.min(GRAIN, (long) len * inner);   // elements per outer block, capped
+            Parallel.forRange(outer, Math.max(1, GRAIN / Math.max(1, perBlock)),
+                    (o0, o1) -> {
+                        for (int o = o0; o < o1; o++) {
+                            VectorKernels.reduceColumns(op, s, xs, xOff + o * len * inner, len, inner, 0, inner,
+                                    os, outOff + o * inner);
+                        }
+                    });
+            return;
+        }
+        // few outer blocks: split the columns
+        for (int o = 0; o < outer; o++) {
+            int xo = xOff + o * len * inner;
+            int oo = outOff + o * inner;
+            Parallel.forRange(inner, Math.max(s.length(), GRAIN / Math.max(1, len)), (c0, c1) ->
+                    VectorKernels.reduceColumns(op, s, xs, xo, len, inner, c0, c1, os, oo));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ matmul
+
+    @Override
+    public void matmul(int batch, int m, int n, int k,
+                       Storage a, int aOff, int aBatchStride, int aRowStride, int aColStride,
+                       Storage b, int bOff, int bBatchStride, int bRowStride, int bColStride,
+                       Storage c, int cOff, int cBatchStride, int ldc, boolean accumulate) {
+        float[] as = f32(a);
+        float[] bs = f32(b);
+        float[] cs = f32(c);
+        if (as == null || bs == null || cs == null) {
+            super.matmul(batch, m, n, k, a, aOff, aBatchStride, aRowStride, aColStride, b, bOff, bBatchStride,
+                    bRowStride, bColStride, c, cOff, cBatchStride, ldc, accumulate);
+            return;
+        }
+        long flopsEach = 2L * m * n * k;
+        if (batch > 1 && flopsEach < (1L << 21)) {
+            // many small products: one thread per group of whole products (sgemm runs inline on a worker)
+            int minBatch = (int) Math.max(1, (1L << 18) / Math.max(1, flopsEach));
+            Parallel.forRange(batch, minBatch, (b0, b1) -> {
+                for (int bi = b0; bi < b1; bi++) {
+                    gemm.sgemm(m, n, k, as, aOff + bi * aBatchStride, aRowStride, aColStride,
+                            bs, bOff + bi * bBatchStride, bRowStride, bColStride,
+                            cs, cOff + bi * cBatchStride, ldc, accumulate);
+                }
+            });
+            return;
+        }
+        for (int bi = 0; bi < batch; bi++) {
+            gemm.sgemm(m, n, k, as, aOff + bi * aBatchStride, aRowStride, aColStride,
+                    bs, bOff + bi * bBatchStride, bRowStride, bColStride,
+                    cs, cOff + bi * cBatchStride, ldc, accumulate);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ softmax, layer norm
+
+    @Override
+    public void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols) {
+        float[] xs = f32(x);
+        float[] ys = f32(y);
+        if (xs == null || ys == null) {
+            super.softmax(log, x, xOff, y, yOff, rows, cols);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(rows, rowGrain(cols), (r0, r1) ->
+                VectorKernels.softmaxRows(log, s, xs, xOff, ys, yOff, r0, r1, cols));
+    }
+
+    @Override
+    public void softmaxBackward(boolean log, Storage y, int yOff, Storage gy, int gyOff, Storage gx, int gxOff,
+                                int rows, int cols) {
+        float[] ys = f32(y);
+        float[] gys = f32(gy);
+        float[] gxs = f32(gx);
+        if (ys == null || gys == null || gxs == null) {
+            super.softmaxBackward(log, y, yOff, gy, gyOff, gx, gxOff, rows, cols);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(rows, rowGrain(cols), (r0, r1) ->
+                VectorKernels.softmaxBackwardRows(log, s, ys, yOff, gys, gyOff, gxs, gxOff, r0, r1, cols));
+    }
+
+    @Override
+    public void layerNorm(Storage x, int xOff, Storage w, Storage b, Storage y, int yOff, Storage mean,
+                          Storage rstd, int rows, int cols, double eps) {
+        float[] xs = f32(x);
+        float[] ws = w == null ? null : f32(w);
+        float[] bs = b == null ? null : f32(b);
+        float[] ys = f32(y);
+        float[] ms = f32(mean);
+        float[] rs = f32(rstd);
+        if (xs == null || ys == null || ms == null || rs == null || (w != null && ws == null)
+                || (b != null && bs == null)) {
+            super.layerNorm(x, xOff, w, b, y, yOff, mean, rstd, rows, cols, eps);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(rows, rowGrain(cols), (r0, r1) ->
+                VectorKernels.layerNormRows(s, xs, xOff, ws, bs, ys, yOff, ms, rs, r0, r1, cols, eps));
+    }
+
+    @Override
+    public void layerNormBackward(Storage x, int xOff, Storage w, Storage mean, Storage rstd, Storage gy,
+                                  int gyOff, Storage gx, int gxOff, Storage gw, Storage gb, int rows, int cols) {
+        float[] xs = f32(x);
+        float[] ws = w == null ? null : f32(w);
+        float[] ms = f32(mean);
+        float[] rs = f32(rstd);
+        float[] gys = f32(gy);
+        float[] gxs = f32(gx);
+        float[] gws = gw == null ? null : f32(gw);
+        float[] gbs = gb == null ? null : f32(gb);
+        if (xs == null || ms == null || rs == null || gys == null || gxs == null || (w != null && ws == null)
+                || (gw != null && gws == null) || (gb != null && gbs == null)) {
+            super.layerNormBackward(x, xOff, w, mean, rstd, gy, gyOff, gx, gxOff, gw, gb, rows, cols);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        // rows split into segments, each with its own (cols) partial sums for gw/gb, added up at the end
+        int segments = (int) Math.max(1, Math.min(Parallel.threads(), (long) rows * cols / GRAIN));
+        segments = Math.min(segments, Math.max(1, rows));
+        int segs = segments;
+        float[][] gwPart = new float[segs][];   // (segs, cols)
+        float[][] gbPart = new float[segs][];   // (segs, cols)
+        for (int t = 0; t < segs; t++) {
+            gwPart[t] = gws == null ? null : new float[cols];
+            gbPart[t] = gbs == null ? null : new float[cols];
+        }
+        Parallel.forRange(segs, 1, (t0, t1) -> {
+            for (int t = t0; t < t1; t++) {
+                int r0 = (int) ((long) rows * t / segs);
+                int r1 = (int) ((long) rows * (t + 1) / segs);
+                VectorKernels.layerNormBackwardRows(s, xs, xOff, ws, ms, rs, gys, gyOff, gxs, gxOff,
+                        gwPart[t], gbPart[t], r0, r1, cols);
+            }
+        });
+        for (int t = 0; t < segs; t++) {
+            if (gws != null) {
+                VectorKernels.addInto(s, gws, 0, gwPart[t], 0, cols);
+            }
+            if (gbs != null) {
+                VectorKernels.addInto(s, gbs, 0, gbPart[t], 0, cols);
+            }
+        }
+    }
+
+    private static int rowGrain(int cols) {
+        return Math.max(1, GRAIN / Math.max(1, cols));
+    }
+
+    // ------------------------------------------------------------------------------------------ layouts
+
+    /**
+     * A broadcast/strided layout with size-1 dims dropped and mergeable neighbours merged: {@code rank} dims of
+     * {@code dims}, and per operand its strides. The last dim is the inner run; {@link #rowOffset} maps a row
+     * number (row-major over the outer dims) to an operand's element offset.
+     */
+    private static final class Layout {
+        final int rank;
+        final int[] dims;
+        final int[][] strides;
+        final long numel;
+
+        private Layout(int rank, int[] dims, int[][] strides, long numel) {
+            this.rank = rank;
+            this.dims = dims;
+            this.strides = strides;
+            this.numel = numel;
+        }
+
+        static Layout of(int[] shape, int[] s0, int[] s1) {
+            long numel = 1;
+            for (int d : shape) {
+                numel *= d;
+            }
+            int[] dims = new int[shape.length];
+            int[][] st = {new int[shape.length], new int[shape.length]};
+            int rank = 0;
+            if (numel != 0) {
+                // walk from the innermost dim outwards, merging a dim into its inner neighbour when both operands
+                // step through it as one run
+                for (int d = shape.length - 1; d >= 0; d--) {
+                    if (shape[d] == 1) {
+                        continue;
+                    }
+                    if (rank > 0) {
+                        int in = rank - 1;
+                        if (s0[d] == st[0][in] * dims[in] && s1[d] == st[1][in] * dims[in]) {
+                            dims[in] *= shape[d];
+                            continue;
+                        }
+                    }
+                    dims[rank] = shape[d];
+                    st[0][rank] = s0[d];
+                    st[1][rank] = s1[d];
+                    rank++;
+                }
+            }
+            // reverse into outer-to-inner order
+            int[] od = new int[Math.max(1, rank)];
+            int[][] os = {new int[Math.max(1, rank)], new int[Math.max(1, rank)]};
+            if (rank == 0) {
+                od[0] = numel == 0 ? 0 : 1;   // a single element (or none)
+            }
+            for (int i = 0; i < rank; i++) {
+                od[i] = dims[rank - 1 - i];
+                os[0][i] = st[0][rank - 1 - i];
+                os[1][i] = st[1][rank - 1 - i];
+            }
+            return new Layout(Math.max(1, rank), od, os, numel);
+        }
+
+        int cols() {
+            return dims[rank - 1];
+        }
+
+        long rows() {
+            long r = 1;
+            for (int d = 0; d < rank - 1; d++) {
+                r *= dims[d];
+            }
+            return r;
+        }
+
+        int innerStride(int operand) {
+            return strides[operand][rank - 1];
+        }
+
+        int rowOffset(int operand, long row) {
+            int off = 0;
+            int[] st = strides[operand];
+            for (int d = rank - 2; d >= 0; d--) {
+                off += (int) (row % dims[d]) * st[d];
+                row /= dims[d];
+            }
+            return off;
+        }
+    }
+}
