@@ -45,8 +45,9 @@ final class VectorKernels {
     // erf in two ranges, both fitted for this kernel (weighted least squares on Chebyshev nodes in double, then
     // checked in float on a dense grid against the fdlibm-based MathFunctions.erf: max abs error ~1.3e-7):
     //   |x| < 1:  erf(x) = x·S(x²), S of degree 6 (the float rounding near |x| = 1 dominates the error)
-    //   |x| >= 1: erf(x) = sign(x)·(1 − exp(−a²)·Q(t)), a = min(|x|, 4), t = 1/(1 + a/2), Q of degree 6;
-    //             Q approximates erfcx(a) = exp(a²)·erfc(a), which is smooth in t, and beyond 4 erf is ±1 in float.
+    //   |x| >= 1: erf(x) = sign(x)·(1 − exp(−x²)·Q(min(|x|, 4) − 2.5)), Q of degree 10 approximating
+    //             erfcx(a) = exp(a²)·erfc(a) on [1, 4] (beyond 4, erf is ±1 in float).
+    // No division, and the exp(−x²) is the one GELU's backward needs for the normal density anyway.
     // (The single rational approximation of Eigen/XLA, x·P(x²)/Q(x²), reaches 3.3e-7 when evaluated in float.)
     private static final float ERF_S0 = 1.1283791656906978f;
     private static final float ERF_S1 = -0.3761262557051654f;
@@ -55,45 +56,74 @@ final class VectorKernels {
     private static final float ERF_S4 = 0.005188099476196207f;
     private static final float ERF_S5 = -0.0008008191998894443f;
     private static final float ERF_S6 = 7.847261329449343e-05f;
-    private static final float ERF_Q0 = 0.0005148141927368951f;
-    private static final float ERF_Q1 = 0.27479426855625705f;
-    private static final float ERF_Q2 = 0.32462373554053314f;
-    private static final float ERF_Q3 = 0.11858536047504649f;
-    private static final float ERF_Q4 = 0.37702630702761825f;
-    private static final float ERF_Q5 = -0.035455093943686615f;
-    private static final float ERF_Q6 = -0.06089881651094059f;
+    private static final float ERF_Q0 = 0.2108063746382877f;
+    private static final float ERF_Q1 = -0.07434755788512949f;
+    private static final float ERF_Q2 = 0.02493780526777681f;
+    private static final float ERF_Q3 = -0.00799960900258473f;
+    private static final float ERF_Q4 = 0.0024674454530840832f;
+    private static final float ERF_Q5 = -0.0007385667809767821f;
+    private static final float ERF_Q6 = 0.00021110840305475615f;
+    private static final float ERF_Q7 = -5.3845153007428176e-05f;
+    private static final float ERF_Q8 = 1.5317116544665827e-05f;
+    private static final float ERF_Q9 = -6.334244891710073e-06f;
+    private static final float ERF_Q10 = 1.4981477756245835e-06f;
 
     private static final float INV_SQRT_2 = (float) MathFunctions.INV_SQRT_2;
     private static final float INV_SQRT_2PI = (float) MathFunctions.INV_SQRT_2PI;
     private static final float SQRT_2_OVER_PI = (float) MathFunctions.SQRT_2_OVER_PI;
     private static final float GELU_TANH_COEF = (float) MathFunctions.GELU_TANH_COEF;
 
+    /** S(z) with erf(a) = a·S(a²) for |a| < 1 (Horner: its rounding is the smaller near |a| = 1). */
+    private static FloatVector erfSmall(FloatVector z) {
+        FloatVector p = z.fma(ERF_S6, ERF_S5);
+        p = p.fma(z, z.broadcast(ERF_S4));
+        p = p.fma(z, z.broadcast(ERF_S3));
+        p = p.fma(z, z.broadcast(ERF_S2));
+        p = p.fma(z, z.broadcast(ERF_S1));
+        return p.fma(z, z.broadcast(ERF_S0));
+    }
+
+    // Q is evaluated in Estrin's scheme (pairs, then pairs of pairs): a few more multiplies than Horner but
+    // dependency chains of 4 FMAs instead of 10.
+    /** erfcx(a) = exp(a²)·erfc(a) for a in [1, 4] (a is clamped to 4). */
+    private static FloatVector erfcxLarge(FloatVector a) {
+        // clamp with compare+blend: cheaper than min(), whose Math.min NaN/−0 semantics cost extra instructions
+        FloatVector u = a.blend(4f, a.compare(VectorOperators.GT, 4f)).sub(2.5f);
+        FloatVector u2 = u.mul(u);
+        FloatVector u4 = u2.mul(u2);
+        FloatVector p01 = u.fma(ERF_Q1, ERF_Q0);
+        FloatVector p23 = u.fma(ERF_Q3, ERF_Q2);
+        FloatVector p45 = u.fma(ERF_Q5, ERF_Q4);
+        FloatVector p67 = u.fma(ERF_Q7, ERF_Q6);
+        FloatVector p89 = u.fma(ERF_Q9, ERF_Q8);
+        FloatVector p0123 = p23.fma(u2, p01);
+        FloatVector p4567 = p67.fma(u2, p45);
+        FloatVector p8910 = u2.fma(ERF_Q10, 0f).add(p89);
+        FloatVector p0to7 = p4567.fma(u4, p0123);
+        return p8910.fma(u4.mul(u4), p0to7);
+    }
+
     /** Lanewise erf in float (NaN stays NaN, ±inf gives ±1). */
     static FloatVector erf(FloatVector x) {
-        FloatVector one = x.broadcast(1f);
         FloatVector ax = x.abs();
-        // |x| < 1
         FloatVector z = x.mul(x);
-        FloatVector sp = z.fma(ERF_S6, ERF_S5);
-        sp = sp.fma(z, x.broadcast(ERF_S4));
-        sp = sp.fma(z, x.broadcast(ERF_S3));
-        sp = sp.fma(z, x.broadcast(ERF_S2));
-        sp = sp.fma(z, x.broadcast(ERF_S1));
-        sp = sp.fma(z, x.broadcast(ERF_S0));
-        FloatVector small = x.mul(sp);
-        // |x| >= 1
-        FloatVector a = ax.min(4f);
-        FloatVector t = one.div(a.fma(0.5f, 1f));
-        FloatVector q = t.fma(ERF_Q6, ERF_Q5);
-        q = q.fma(t, x.broadcast(ERF_Q4));
-        q = q.fma(t, x.broadcast(ERF_Q3));
-        q = q.fma(t, x.broadcast(ERF_Q2));
-        q = q.fma(t, x.broadcast(ERF_Q1));
-        q = q.fma(t, x.broadcast(ERF_Q0));
-        FloatVector erfc = a.mul(a).neg().lanewise(VectorOperators.EXP).mul(q);
-        FloatVector large = one.sub(erfc);
+        FloatVector small = x.mul(erfSmall(z));
+        FloatVector erfc = z.neg().lanewise(VectorOperators.EXP).mul(erfcxLarge(ax));
+        FloatVector large = x.broadcast(1f).sub(erfc);
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return small.blend(large, ax.compare(VectorOperators.GE, 1f));
+    }
+
+    /**
+     * The standard normal CDF Φ(x) = (1 + erf(x/√2))/2, given {@code e = exp(−x²/2)}. In the tails it uses
+     * erfc directly (Φ = erfc/2 for x ≪ 0), so small probabilities keep their relative precision.
+     */
+    private static FloatVector normalCdf(FloatVector x, FloatVector e) {
+        FloatVector a = x.abs().mul(INV_SQRT_2);
+        FloatVector small = x.mul(0.5f * INV_SQRT_2).fma(erfSmall(a.mul(a)), x.broadcast(0.5f));
+        FloatVector halfErfc = e.mul(erfcxLarge(a)).mul(0.5f);
+        FloatVector large = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
+        return small.blend(large, a.compare(VectorOperators.GE, 1f));
     }
 
     /** {@code y[i] = erf(x[i])}; exposed for the accuracy test. */
@@ -109,15 +139,15 @@ final class VectorKernels {
     }
 
     private static FloatVector geluErf(FloatVector x) {
-        // 0.5·x·(1 + erf(x/√2))
-        return x.mul(0.5f).mul(erf(x.mul(INV_SQRT_2)).add(1f));
+        // x·Φ(x)
+        FloatVector e = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
+        return x.mul(normalCdf(x, e));
     }
 
     private static FloatVector geluErfGrad(FloatVector x) {
-        // 0.5·(1 + erf(x/√2)) + x·φ(x),  φ(x) = exp(−x²/2)/√(2π)
-        FloatVector cdf = erf(x.mul(INV_SQRT_2)).add(1f).mul(0.5f);
-        FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul(INV_SQRT_2PI);
-        return x.fma(pdf, cdf);
+        // Φ(x) + x·φ(x),  φ(x) = exp(−x²/2)/√(2π); one exp serves both
+        FloatVector e = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
+        return x.mul(INV_SQRT_2PI).fma(e, normalCdf(x, e));
     }
 
     private static FloatVector geluTanh(FloatVector x) {
