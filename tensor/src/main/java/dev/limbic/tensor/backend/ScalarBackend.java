@@ -301,10 +301,8 @@ public class ScalarBackend implements Backend {
                 int aRow = aOff + bi * aBatchStride + i * aRowStride;
                 int bBase = bOff + bi * bBatchStride;
                 for (int p = 0; p < k; p++) {
+                    // no zero-skipping: 0 * inf must give NaN, as IEEE and PyTorch do
                     double aip = as.get(aRow + p * aColStride);
-                    if (aip == 0.0) {
-                        continue;
-                    }
                     int bRow = bBase + p * bRowStride;
                     for (int j = 0; j < n; j++) {
                         acc[j] += aip * bs.get(bRow + j * bColStride);
