@@ -3,13 +3,23 @@ package dev.limbic.tensor.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.limbic.tensor.backend.Backends;
 import java.util.Arrays;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class VectorGemmTest {
+
+    @BeforeAll
+    static void needsVectorModule() {
+        // without the incubator module VectorGemm cannot even be initialised (the scalar-only CI pass)
+        Assumptions.assumeTrue(Backends.vectorModulePresent(),
+                "VectorGemm needs --add-modules jdk.incubator.vector (skipped in the scalar-only run)");
+    }
 
     private static final int[] ODD = {1, 7, 13, 33, 65};
 
