@@ -61,8 +61,8 @@ final class SelfTestCommand implements Callable<Integer> {
         System.out.printf("[3/3] SGEMM %dx%dx%d fp32, %d repetitions after warm-up%n", n, n, n, reps);
         double[] gflops = timeSgemm(host, n, reps);
         Arrays.sort(gflops);
-        System.out.printf(Locale.ROOT, "      %.1f GFLOP/s median, %.1f best  (OpenBLAS on this class of machine: "
-                + "~182 at 1024^3 on 2 threads; compare in one run with ./limbic bench)%n",
+        System.out.printf(Locale.ROOT, "      %.1f GFLOP/s median, %.1f best  (for ratios against OpenBLAS measured "
+                + "in the same run: ./limbic bench)%n",
                 gflops[gflops.length / 2], gflops[gflops.length - 1]);
         System.out.println(ok ? "selftest passed" : "selftest FAILED");
         return ok ? 0 : 1;
