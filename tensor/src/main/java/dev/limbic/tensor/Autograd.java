@@ -2,9 +2,11 @@ package dev.limbic.tensor;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Reverse-mode engine: iterative topological sort (no recursion: LSTM and SNN graphs are long), then one pass. */
 final class Autograd {
@@ -59,8 +61,12 @@ final class Autograd {
             }
         }
         try (GradMode.Scope ignored = GradMode.noGrad()) {
+            // storages handed to a tensor during this pass: a leaf adopts a gradient buffer without copying only
+            // when nobody else can see it (not the caller's seed, not queued for another tensor, not adopted)
+            Set<Storage> handedOut = Collections.newSetFromMap(new IdentityHashMap<>());
+            handedOut.add(seed.storage());
             if (root.node() == null) {   // a leaf: its gradient is the seed
-                root.accumulateGrad(seed.detach());
+                root.accumulateGrad(seed, false);
                 return;
             }
             List<Tensor> order = topologicalOrder(root);
@@ -77,7 +83,7 @@ final class Autograd {
                     continue;
                 }
                 if (t.retainsGrad()) {
-                    t.accumulateGrad(g);
+                    deliver(t, g, handedOut);
                 }
                 Tensor[] inGrads = node.backward(g);
                 if (!retainGraph) {
@@ -94,14 +100,21 @@ final class Autograd {
                                 + Shapes.str(gi.shape()) + " for an input of shape " + Shapes.str(in.shape()));
                     }
                     if (in.node() == null) {
-                        in.accumulateGrad(gi);
+                        deliver(in, gi, handedOut);
                     } else {
                         Tensor prev = grads.get(in);
+                        handedOut.add(gi.storage());
                         grads.put(in, prev == null ? gi : prev.add(gi));
                     }
                 }
             }
         }
+    }
+
+    private static void deliver(Tensor target, Tensor g, Set<Storage> handedOut) {
+        boolean adoptable = g.isWholeStorage() && !handedOut.contains(g.storage());
+        handedOut.add(g.storage());
+        target.accumulateGrad(g, adoptable);
     }
 
     /** Non-leaf tensors reachable from root, in topological order (inputs before outputs). */

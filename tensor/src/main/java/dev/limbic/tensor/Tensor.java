@@ -325,14 +325,22 @@ public final class Tensor {
         grad = null;
     }
 
-    void accumulateGrad(Tensor g) {
+    /**
+     * Adds {@code g} into this tensor's gradient. The first gradient is adopted without a copy when
+     * {@code adoptable} (the engine knows nobody else holds its buffer), else copied into a fresh buffer; later
+     * ones are added in place, so a leaf's gradient buffer is allocated once and owned by the leaf alone.
+     */
+    void accumulateGrad(Tensor g, boolean adoptable) {
         if (grad == null) {
-            // always own a fresh buffer: the incoming gradient may be shared with another leaf (add's rule
-            // hands the same tensor to both inputs), and optimisers update gradients in place
-            grad = g.copy();
+            grad = adoptable ? g.detach() : g.copy();
         } else {
-            grad = grad.add(g);
+            grad.addInPlace(g);
         }
+    }
+
+    /** Whether this tensor covers its whole storage densely (a buffer that can change hands). */
+    boolean isWholeStorage() {
+        return offset == 0 && numel == storage.size() && isContiguous();
     }
 
     /** A view of the same data that is a leaf and does not require grad. */
@@ -789,15 +797,27 @@ public final class Tensor {
     public Tensor add_(Tensor other, double alpha) {
         checkInPlace("add_");
         try (GradMode.Scope ignored = GradMode.noGrad()) {
-            Tensor sum = alpha == 1.0 ? add(other) : add(other.mul(alpha));
-            if (!Arrays.equals(sum.shape, shape)) {
-                throw new IllegalArgumentException("add_: result shape " + Shapes.str(sum.shape)
-                        + " does not fit in-place target " + Shapes.str(shape));
+            addInPlace(alpha == 1.0 ? other : other.mul(alpha));
+        }
+        return this;
+    }
+
+    /** {@code this += other} without recording; one kernel pass when this tensor is contiguous. */
+    void addInPlace(Tensor other) {
+        TensorOps.requireSameDtype("add_", this, other);
+        Tensor o = other.expandTo("add_", shape);
+        if (isContiguous()) {
+            // the binary kernel may write over an input with the same dense layout (see Backend#binary)
+            backend().binary(BinaryOp.ADD, shape, storage, offset, strides, o.storage, o.offset, o.strides,
+                    storage, offset);
+        } else {
+            Tensor sum;
+            try (GradMode.Scope ignored = GradMode.noGrad()) {
+                sum = add(o);
             }
             backend().copy(shape, sum.storage, sum.offset, sum.strides, storage, offset, strides);
         }
         storage.bumpVersion();
-        return this;
     }
 
     public Tensor add_(Tensor other) {

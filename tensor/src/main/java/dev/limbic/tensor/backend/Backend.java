@@ -48,6 +48,8 @@ public interface Backend {
     /**
      * Broadcasting binary op: for every multi-index {@code i} of {@code shape},
      * {@code out[outOff + rowMajor(i)] = a[aOff + i·aStrides] op b[bOff + i·bStrides]}; broadcast dims have stride 0.
+     * {@code out} may be the same storage as {@code a} or {@code b} when that operand is dense row-major at
+     * {@code outOff} (an in-place update reads each element before writing it).
      */
     void binary(BinaryOp op, int[] shape, Storage a, int aOff, int[] aStrides, Storage b, int bOff, int[] bStrides,
                 Storage out, int outOff);
