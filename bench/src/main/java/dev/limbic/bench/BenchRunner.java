@@ -54,7 +54,7 @@ public final class BenchRunner {
     public static List<Row> run(Config config, PrintStream out) throws IOException, RunnerException {
         Files.createDirectories(config.outDir());
         Progress progress = new Progress(out, config.peers() ? 20 : 0, config.peers() ? 12 : 0,
-                config.peers() ? 5 : 0, config.quick() ? 40 : 80, 45, 25, 1);
+                config.peers() ? 5 : 0, config.quick() ? 40 : 80, 45, 45, 25, 1);
         PeerResults peers = new PeerResults();
         if (config.peers()) {
             peers = PeerResults.run(config.sharedDir().resolve("peers"), config.outDir().resolve("peers"),
@@ -72,6 +72,8 @@ public final class BenchRunner {
         Collection<RunResult> gemm = jmh(config, SgemmBench.class, shapes, "sgemm");
         progress.step("Limbic: softmax / layer_norm / GELU (JMH)");
         Collection<RunResult> kernels = jmh(config, KernelBench.class, null, "kernels");
+        progress.step("Limbic: the same kernels with preallocated outputs (JMH)");
+        Collection<RunResult> kernelsOnly = jmh(config, KernelOnlyBench.class, null, "kernels-only");
         progress.step("Limbic: autograd overhead (JMH)");
         Collection<RunResult> overhead = jmh(config, OverheadBench.class, null, "overhead");
         progress.step("report");
@@ -94,6 +96,14 @@ public final class BenchRunner {
         addKernel(rows, kernelMs, peers, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd", "layernorm|fwd_bwd");
         addKernel(rows, kernelMs, peers, "geluInfer", "GELU (erf) 4M infer", "gelu|infer");
         addKernel(rows, kernelMs, peers, "geluFwdBwd", "GELU (erf) 4M fwd+bwd", "gelu|fwd_bwd");
+        Map<String, Double> onlyMs = scores(kernelsOnly);
+        String pre = " (kernel, preallocated output)";
+        addKernel(rows, onlyMs, peers, "softmaxInfer", "softmax 4096x512 infer" + pre, "softmax|infer");
+        addKernel(rows, onlyMs, peers, "softmaxFwdBwd", "softmax 4096x512 fwd+bwd" + pre, "softmax|fwd_bwd");
+        addKernel(rows, onlyMs, peers, "layerNormInfer", "layer_norm 4096x768 infer" + pre, "layernorm|infer");
+        addKernel(rows, onlyMs, peers, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd" + pre, "layernorm|fwd_bwd");
+        addKernel(rows, onlyMs, peers, "geluInfer", "GELU (erf) 4M infer" + pre, "gelu|infer");
+        addKernel(rows, onlyMs, peers, "geluFwdBwd", "GELU (erf) 4M fwd+bwd" + pre, "gelu|fwd_bwd");
         Map<String, Double> overheadUs = scores(overhead);
         rows.add(new Row("op overhead: a + b, no grad (4x4)", "us", overheadUs.getOrDefault("addNoGrad", Double.NaN),
                 "PyTorch", peers.overheadUs.getOrDefault("torch: a + b (no grad tensors)", Double.NaN), false));
@@ -163,7 +173,10 @@ public final class BenchRunner {
                 + "PyTorch 2 threads (../shared/peers, run just before Limbic)\n");
         sb.append("- JMH: 1 fork, 2x1 s warm-up, ").append(config.quick() ? 3 : 5)
                 .append("x1 s measurement, average time\n");
-        sb.append("- ratio = speed relative to the peer (>1: Limbic faster): GFLOP/s Limbic/peer, times peer/Limbic\n\n");
+        sb.append("- ratio = speed relative to the peer (>1: Limbic faster): GFLOP/s Limbic/peer, times peer/Limbic\n");
+        sb.append("- kernel rows without a suffix go through the Tensor API and allocate their outputs (and gradients),"
+                + " as torch does; '(kernel, preallocated output)' rows call the backend with reused buffers. The gap"
+                + " is the JVM zeroing every fresh array (~1 ms per 8 MB), which torch's caching allocator avoids.\n\n");
         sb.append("| benchmark | unit | Limbic | peer | peer figure | ratio |\n");
         sb.append("|---|---|---:|---|---:|---:|\n");
         for (Row r : rows) {
