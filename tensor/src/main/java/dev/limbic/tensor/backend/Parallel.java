@@ -2,7 +2,9 @@ package dev.limbic.tensor.backend;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Limbic's one dedicated thread pool. Sized by {@code -Dlimbic.threads} (default: available processors);
@@ -70,6 +72,11 @@ public final class Parallel {
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks of at least
      * {@code minChunk} items. Runs inline when one chunk suffices, when limbic.threads=1, or when already on a
      * Limbic worker (nested parallelism would only add overhead).
+     *
+     * <p>The caller works too: it posts helpers to the pool and then claims chunks itself from a shared counter,
+     * so a call never sits idle waiting for a worker to wake up (~100 µs on a busy VM); a helper that arrives
+     * late finds nothing left and returns. Chunk boundaries depend only on {@code n} and the chunk count, so
+     * results do not depend on which thread ran which chunk.
      */
     public static void forRange(int n, int minChunk, RangeBody body) {
         if (n <= 0) {
@@ -80,41 +87,73 @@ public final class Parallel {
             body.run(0, n);
             return;
         }
-        pool().invoke(new RangeTask(body, n, chunks, 0, chunks));
+        RangeJob job = new RangeJob(body, n, chunks);
+        ForkJoinPool p = pool();
+        for (int i = 1; i < chunks; i++) {
+            p.execute(job::claimChunks);
+        }
+        job.claimChunks();
+        job.awaitAndRethrow();
     }
 
     private static boolean isWorkerThread() {
         return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
     }
 
-    private static final class RangeTask extends RecursiveAction {
+    /** Chunks claimed from a counter by the caller and the helpers; the caller waits for the last one. */
+    private static final class RangeJob {
         private final RangeBody body;
         private final int n;
         private final int chunks;
-        private final int firstChunk;
-        private final int endChunk;
+        private final AtomicInteger next = new AtomicInteger();
+        private final CountDownLatch finished;
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        RangeTask(RangeBody body, int n, int chunks, int firstChunk, int endChunk) {
+        RangeJob(RangeBody body, int n, int chunks) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
-            this.firstChunk = firstChunk;
-            this.endChunk = endChunk;
+            this.finished = new CountDownLatch(chunks);
         }
 
-        @Override
-        protected void compute() {
-            if (endChunk - firstChunk == 1) {
-                int from = (int) ((long) n * firstChunk / chunks);
-                int to = (int) ((long) n * endChunk / chunks);
-                body.run(from, to);
-                return;
+        void claimChunks() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    if (failure.get() == null) {
+                        body.run((int) ((long) n * c / chunks), (int) ((long) n * (c + 1) / chunks));
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.countDown();
+                }
             }
-            int mid = (firstChunk + endChunk) >>> 1;
-            RangeTask right = new RangeTask(body, n, chunks, mid, endChunk);
-            right.fork();
-            new RangeTask(body, n, chunks, firstChunk, mid).compute();
-            right.join();
+        }
+
+        void awaitAndRethrow() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    finished.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;   // the chunks in flight still write into the caller's buffers: wait
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
+            }
         }
     }
 }
