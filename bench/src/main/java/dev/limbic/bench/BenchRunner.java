@@ -116,6 +116,9 @@ public final class BenchRunner {
         out.println();
         out.println(report);
         writeAtomically(config.outDir().resolve("bench-report.md"), report);
+        for (Path chart : BenchCharts.write(rows, config.outDir())) {
+            out.println("chart: " + chart);
+        }
         return rows;
     }
 
