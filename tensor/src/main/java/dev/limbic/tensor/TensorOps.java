@@ -180,14 +180,8 @@ final class TensorOps {
             for (int k = ds.length - 1; k >= 0; k--) {   // highest dim first: earlier dims keep their index
                 int d = ds[k];
                 int[] s = cur.shapeRef();
-                int outer = 1;
-                int inner = 1;
-                for (int i = 0; i < d; i++) {
-                    outer *= s[i];
-                }
-                for (int i = d + 1; i < s.length; i++) {
-                    inner *= s[i];
-                }
+                int outer = sizeBefore(s, d);
+                int inner = sizeAfter(s, d);
                 count *= s[d];
                 int[] os = s.clone();
                 os[d] = 1;
@@ -204,6 +198,24 @@ final class TensorOps {
         double scale = mean ? 1.0 / count : 1.0;
         return Autograd.record(out, name, new Tensor[] {x}, NONE,
                 (g, s) -> new Tensor[] {Derivatives.sumDims(g, inShape, ds, keepdim, scale)});
+    }
+
+    /** Product of the dims before {@code d}: the "outer" count of an {@code (outer, len, inner)} view. */
+    static int sizeBefore(int[] shape, int d) {
+        int n = 1;
+        for (int i = 0; i < d; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
+    /** Product of the dims after {@code d}: the "inner" count of an {@code (outer, len, inner)} view. */
+    static int sizeAfter(int[] shape, int d) {
+        int n = 1;
+        for (int i = d + 1; i < shape.length; i++) {
+            n *= shape[i];
+        }
+        return n;
     }
 
     static int[] removeDims(int[] shape, int[] sortedDims) {
@@ -228,14 +240,8 @@ final class TensorOps {
         }
         Tensor xc = x.contiguous();
         Backend be = xc.backend();
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < d; i++) {
-            outer *= s[i];
-        }
-        for (int i = d + 1; i < s.length; i++) {
-            inner *= s[i];
-        }
+        int outer = sizeBefore(s, d);
+        int inner = sizeAfter(s, d);
         int[] os = s.clone();
         os[d] = 1;
         Tensor values = Tensor.emptyLike(be, x.dtype(), os);
@@ -596,14 +602,8 @@ final class TensorOps {
         Tensor idx = index.contiguous();
         int[] xs = x.shapeRef();
         checkIndexRange("index_select", idx, xs[d], d);
-        int outer = 1;
-        int inner = 1;
-        for (int i = 0; i < d; i++) {
-            outer *= xs[i];
-        }
-        for (int i = d + 1; i < xs.length; i++) {
-            inner *= xs[i];
-        }
+        int outer = sizeBefore(xs, d);
+        int inner = sizeAfter(xs, d);
         int n = idx.numel();
         int[] outShape = xs.clone();
         outShape[d] = n;
