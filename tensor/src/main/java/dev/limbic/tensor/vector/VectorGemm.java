@@ -253,10 +253,24 @@ public final class VectorGemm {
     static final boolean WIDE_REGS = Boolean.parseBoolean(System.getProperty("limbic.gemm.wide",
             String.valueOf(FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512)));
 
+    /**
+     * Packed B starts this many floats into its array. A float[]'s data begins 16 bytes past the object start, so
+     * with a cache-line-aligned object every 512-bit load of a 32-float panel row at offset 0 would straddle two
+     * lines; 12 floats (48 bytes) more puts it on a line boundary (kernel alone: ~158 -> ~171 GFLOP/s per core).
+     */
+    static final int B_PAD = 12;
+    /**
+     * Java cannot align a float[], but G1 places humongous arrays (at least half a heap region, 1 MB at the
+     * default region size for heaps up to 8 GB) at the start of a region, which is cache-line aligned. Allocating
+     * the packed-B buffer at least this large makes {@link #B_PAD} line it up; where the guess is wrong (another
+     * GC, a larger region) the only cost is the unaligned loads of before.
+     */
+    static final int B_MIN_FLOATS = Integer.getInteger("limbic.gemm.bmin", 1 << 20);
+
     /** Per-thread packing buffers, grown on demand and reused across calls (never shrunk). */
     private static final class Buffers {
         float[] a = new float[0];   // (mcPadded, kc) packed A block: MR-row panels, each (kc, MR) row-interleaved
-        float[] b = new float[0];   // (kc, ncPadded) packed B block: NR-column panels, each (kc, NR)
+        float[] b = new float[0];   // B_PAD + (kc, ncPadded) packed B block: NR-column panels, each (kc, NR)
         float[] tmp = new float[0]; // (MR, NR) spill tile for edge tiles
     }
 
@@ -283,8 +297,8 @@ public final class VectorGemm {
         if (buf.a.length < mcMax * kcMax) {
             buf.a = new float[mcMax * kcMax];
         }
-        if (buf.b.length < ncMax * kcMax) {
-            buf.b = new float[ncMax * kcMax];
+        if (buf.b.length < B_PAD + ncMax * kcMax) {
+            buf.b = new float[Math.max(B_PAD + ncMax * kcMax, B_MIN_FLOATS)];
         }
         if (buf.tmp.length < mrK * nrK) {
             buf.tmp = new float[mrK * nrK];
@@ -297,7 +311,7 @@ public final class VectorGemm {
             int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, nrK, bp);
+                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, nrK, bp, B_PAD);
                 boolean add = accumulate || pc > 0;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
@@ -308,7 +322,7 @@ public final class VectorGemm {
                         int aBlk = aOff + ic * ars + pc;
                         for (int jr = 0; jr < nc; jr += nrK) {
                             int nr = Math.min(nrK, nc - jr);
-                            int bBase = jr * kc;
+                            int bBase = B_PAD + jr * kc;
                             for (int ir = 0; ir < mc; ir += mrK) {
                                 kern.microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase, c, cBlk + ir * ldc + jr,
                                         ldc, Math.min(mrK, mc - ir), nr, add, tmp);
@@ -319,7 +333,7 @@ public final class VectorGemm {
                     packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
                     for (int jr = 0; jr < nc; jr += nrK) {
                         int nr = Math.min(nrK, nc - jr);
-                        int bBase = jr * kc;
+                        int bBase = B_PAD + jr * kc;
                         for (int ir = 0; ir < mc; ir += mrK) {
                             kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
                                     Math.min(mrK, mc - ir), nr, add, tmp);
@@ -368,9 +382,9 @@ public final class VectorGemm {
 
     /**
      * Packs B(0:kc, 0:nc) (element (p, j) at b[base + p*rs + j*cs]) into NR-column panels:
-     * bp[(jp*kc + p)*NR + jj] = B(p, jp*NR + jj), columns past nc zero-filled.
+     * bp[bp0 + (jp*kc + p)*NR + jj] = B(p, jp*NR + jj), columns past nc zero-filled.
      */
-    static void packB(float[] b, int base, int rs, int cs, int kc, int nc, int nr, float[] bp) {
+    static void packB(float[] b, int base, int rs, int cs, int kc, int nc, int nr, float[] bp, int bp0) {
         if (cs == 1) {
             // row-major B: walk B row by row (sequential reads, friendly to the prefetcher and the TLB even when
             // rows are far apart) and drop each run of NR floats into its panel
@@ -378,13 +392,13 @@ public final class VectorGemm {
             for (int p = 0; p < kc; p++) {
                 int src = base + p * rs;
                 for (int j0 = 0; j0 < fullCols; j0 += nr) {
-                    System.arraycopy(b, src + j0, bp, j0 * kc + p * nr, nr);
+                    System.arraycopy(b, src + j0, bp, bp0 + j0 * kc + p * nr, nr);
                 }
             }
         }
         for (int j0 = 0; j0 < nc; j0 += nr) {
             int cols = Math.min(nr, nc - j0);
-            int dst = j0 * kc;
+            int dst = bp0 + j0 * kc;
             if (cols == nr && cs == 1) {
                 continue; // packed below, row by row
             } else if (cols == nr && rs == 1) {
