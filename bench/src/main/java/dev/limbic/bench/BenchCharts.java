@@ -43,14 +43,15 @@ final class BenchCharts {
         List<String> names = new ArrayList<>();
         List<Double> ratios = new ArrayList<>();
         for (BenchRunner.Row r : rows) {
-            if (!Double.isNaN(r.ratio())) {
+            // per-op overhead rows (µs, ratios of 8-20x) would flatten every kernel bar: they stay in the table
+            if (!Double.isNaN(r.ratio()) && !r.unit().equals("us")) {
                 names.add(r.benchmark().replace(" (kernel, preallocated output)", " [kernel]"));
                 ratios.add(r.ratio());
             }
         }
         if (!names.isEmpty()) {
             CategoryChart ratio = new CategoryChartBuilder().width(1300).height(700)
-                    .title("Speed relative to the peer measured in the same run (>1: Limbic faster)")
+                    .title("Kernel speed relative to the peer measured in the same run (>1: Limbic faster)")
                     .yAxisTitle("ratio").build();
             style(ratio);
             ratio.getStyler().setLegendVisible(false);
