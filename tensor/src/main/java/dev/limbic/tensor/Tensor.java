@@ -806,8 +806,11 @@ public final class Tensor {
     void addInPlace(Tensor other) {
         TensorOps.requireSameDtype("add_", this, other);
         Tensor o = other.expandTo("add_", shape);
-        if (isContiguous()) {
-            // the binary kernel may write over an input with the same dense layout (see Backend#binary)
+        boolean overlapsDifferently = o.storage == storage
+                && (o.offset != offset || !Arrays.equals(o.strides, strides));
+        if (isContiguous() && !overlapsDifferently) {
+            // the binary kernel may write over an input with the same dense layout (see Backend#binary); a
+            // differently laid-out view of the same storage (x.add_(x.t())) would be read after being written
             backend().binary(BinaryOp.ADD, shape, storage, offset, strides, o.storage, o.offset, o.strides,
                     storage, offset);
         } else {

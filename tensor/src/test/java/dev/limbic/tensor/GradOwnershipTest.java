@@ -75,4 +75,16 @@ class GradOwnershipTest {
             assertThat(got[i]).isEqualTo(2 * rv[i]);
         }
     }
+
+    @Test
+    void inPlaceAddOfAnOverlappingViewReadsTheOriginalValues() {
+        Tensor x = Tensor.arange(0, 9, 1, DType.F32).reshape(3, 3);
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            x.add_(x.t());
+        }
+        assertThat(x.toFloatArray()).containsExactly(0, 4, 8, 4, 8, 12, 8, 12, 16);
+        Tensor y = Tensor.arange(0, 4, 1, DType.F32);
+        y.add_(y);
+        assertThat(y.toFloatArray()).containsExactly(0, 2, 4, 6);
+    }
 }
