@@ -772,6 +772,9 @@ public final class Tensor {
     public Tensor copy_(Tensor src) {
         checkInPlace("copy_");
         Tensor s = src.expandTo("copy_", shape);
+        if (s.storage == storage && (s.offset != offset || !Arrays.equals(s.strides, strides))) {
+            s = s.detach().copy();   // an overlapping view (x.copy_(x.t())) must be read before it is overwritten
+        }
         backend().copy(shape, s.storage, s.offset, s.strides, storage, offset, strides);
         storage.bumpVersion();
         return this;

@@ -83,6 +83,9 @@ class GradOwnershipTest {
             x.add_(x.t());
         }
         assertThat(x.toFloatArray()).containsExactly(0, 4, 8, 4, 8, 12, 8, 12, 16);
+        Tensor z = Tensor.arange(0, 4, 1, DType.F32).reshape(2, 2);
+        z.copy_(z.t());
+        assertThat(z.toFloatArray()).containsExactly(0, 2, 1, 3);
         Tensor y = Tensor.arange(0, 4, 1, DType.F32);
         y.add_(y);
         assertThat(y.toFloatArray()).containsExactly(0, 2, 4, 6);
