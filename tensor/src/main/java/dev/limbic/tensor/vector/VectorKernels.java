@@ -5,6 +5,7 @@ import dev.limbic.tensor.backend.MathFunctions;
 import dev.limbic.tensor.backend.ReduceOp;
 import dev.limbic.tensor.backend.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -42,36 +43,121 @@ final class VectorKernels {
 
     // ============================================================================================ erf and GELU
 
-    // erf in two ranges, both fitted for this kernel (weighted least squares on Chebyshev nodes in double, then
-    // checked in float on a dense grid against the fdlibm-based MathFunctions.erf: max abs error ~1.3e-7):
-    //   |x| < 1:  erf(x) = x·S(x²), S of degree 6 (the float rounding near |x| = 1 dominates the error)
-    //   |x| >= 1: erf(x) = sign(x)·(1 − exp(−x²)·Q(min(|x|, 4) − 2.5)), Q of degree 10 approximating
-    //             erfcx(a) = exp(a²)·erfc(a) on [1, 4] (beyond 4, erf is ±1 in float).
-    // No division, and the exp(−x²) is the one GELU's backward needs for the normal density anyway.
+    // erf in two ranges, both fitted for this kernel on Chebyshev nodes in double (S by weighted least squares, Q
+    // minimax by Lawson's iterations), then checked in float on a dense grid against the fdlibm-based
+    // MathFunctions.erf (max abs error 1.3e-7):
+    //   |a| < 1:       erf(a) = a·S(a²), S of degree 6 (the float rounding near |a| = 1 dominates the error)
+    //   1 <= |a| < A:  erf(a) = sign(a)·(1 − exp(−a²)·Q(|a| − M)), Q of degree 10 approximating
+    //                  erfcx(a) = exp(a²)·erfc(a) on [1, A] to 1.3e-7 relative
+    //   |a| >= A:      erf(a) = ±1 (erfc(A) = 4.3e-8, less than one float ulp below 1)
+    // The exp is inlined (expMinusHalf): the JDK's lanewise EXP is a stub call that spills every live vector
+    // around it and cost ~30% of the kernel. No division anywhere.
+    // GELU evaluates the same two polynomials in x = a·√2 directly, their coefficients rescaled by powers of
+    // 1/√2 (and the ½ of Φ folded in), so Φ(x) = ½·(1 + erf(x/√2)) costs no extra multiply. For |x| >= √2 it
+    // uses h = ½·erfc(|x|/√2) directly (Φ = h for x < 0, 1 − h for x > 0), so small probabilities keep their
+    // relative precision down to x = −A√2 ≈ −5.48; beyond, h < 2.2e-8 is flushed to 0 (Φ = 1 − h rounds to 1
+    // there anyway, and |GELU(x)| < 1.2e-7 for x <= −A√2).
     // (The single rational approximation of Eigen/XLA, x·P(x²)/Q(x²), reaches 3.3e-7 when evaluated in float.)
-    private static final float ERF_S0 = 1.1283791656906978f;
-    private static final float ERF_S1 = -0.3761262557051654f;
-    private static final float ERF_S2 = 0.11283582267701167f;
-    private static final float ERF_S3 = -0.02685369160925764f;
-    private static final float ERF_S4 = 0.005188099476196207f;
-    private static final float ERF_S5 = -0.0008008191998894443f;
-    private static final float ERF_S6 = 7.847261329449343e-05f;
-    private static final float ERF_Q0 = 0.2108063746382877f;
-    private static final float ERF_Q1 = -0.07434755788512949f;
-    private static final float ERF_Q2 = 0.02493780526777681f;
-    private static final float ERF_Q3 = -0.00799960900258473f;
-    private static final float ERF_Q4 = 0.0024674454530840832f;
-    private static final float ERF_Q5 = -0.0007385667809767821f;
-    private static final float ERF_Q6 = 0.00021110840305475615f;
-    private static final float ERF_Q7 = -5.3845153007428176e-05f;
-    private static final float ERF_Q8 = 1.5317116544665827e-05f;
-    private static final float ERF_Q9 = -6.334244891710073e-06f;
-    private static final float ERF_Q10 = 1.4981477756245835e-06f;
+    private static final double S0 = 1.1283791656906978;
+    private static final double S1 = -0.3761262557051654;
+    private static final double S2 = 0.11283582267701167;
+    private static final double S3 = -0.02685369160925764;
+    private static final double S4 = 0.005188099476196207;
+    private static final double S5 = -0.0008008191998894443;
+    private static final double S6 = 7.847261329449343e-05;
+    private static final double Q0 = 0.21555248320623707;
+    private static final double Q1 = -0.07756100827410244;
+    private static final double Q2 = 0.026497895856463945;
+    private static final double Q3 = -0.008646306707206808;
+    private static final double Q4 = 0.0027091381787897814;
+    private static final double Q5 = -0.0008224964797107136;
+    private static final double Q6 = 0.00023922525502755122;
+    private static final double Q7 = -6.235871528159848e-05;
+    private static final double Q8 = 1.7580752348443315e-05;
+    private static final double Q9 = -7.287836579224766e-06;
+    private static final double Q10 = 1.8069242863238315e-06;
+    private static final float ERF_Q_MID = 2.4375f;     // M: Q's variable is |a| − M, M the middle of [1, A]
+    private static final float ERF_A_MAX = 3.875f;      // A
 
-    private static final float INV_SQRT_2 = (float) MathFunctions.INV_SQRT_2;
+    // exp(−z/2) = 2^n·e^r, n = round(−z/2·log2 e), r = −z/2 − n·ln 2 in [−ln2/2, ln2/2], e^r = E(r), E of degree 6
+    // (minimax with E(0) = 1; 8.6e-8 relative in float). It works with q = −2r = z + n·2ln2 so that z needs no
+    // scaling (E's coefficients take the (−1/2)^k instead). The single-float 2ln2 costs n·4e-9 in q, below the
+    // rounding of z = x² itself.
+    private static final float EXP_SHIFT = 12582912f;   // 1.5·2^23: adding it rounds to an integer in the low bits
+    private static final float MINUS_HALF_LOG2E = (float) (-0.5 / Math.log(2));
+    private static final float TWO_LN2 = (float) (2 * Math.log(2));
+    private static final float EXP_E1 = (float) (1.000000010634322 * -0.5);
+    private static final float EXP_E2 = (float) (0.4999999812366308 * 0.25);
+    private static final float EXP_E3 = (float) (0.16666506155480904 * -0.125);
+    private static final float EXP_E4 = (float) (0.04166713639915147 * 0.0625);
+    private static final float EXP_E5 = (float) (0.008369075707045174 * -0.03125);
+    private static final float EXP_E6 = (float) (0.0013888872612217373 * 0.015625);
+
+    private static final double INV_SQRT_2_D = MathFunctions.INV_SQRT_2;
     private static final float INV_SQRT_2PI = (float) MathFunctions.INV_SQRT_2PI;
     private static final float SQRT_2_OVER_PI = (float) MathFunctions.SQRT_2_OVER_PI;
     private static final float GELU_TANH_COEF = (float) MathFunctions.GELU_TANH_COEF;
+
+    // erf's coefficients in float
+    private static final float ERF_S0 = (float) S0;
+    private static final float ERF_S1 = (float) S1;
+    private static final float ERF_S2 = (float) S2;
+    private static final float ERF_S3 = (float) S3;
+    private static final float ERF_S4 = (float) S4;
+    private static final float ERF_S5 = (float) S5;
+    private static final float ERF_S6 = (float) S6;
+    private static final float ERF_Q0 = (float) Q0;
+    private static final float ERF_Q1 = (float) Q1;
+    private static final float ERF_Q2 = (float) Q2;
+    private static final float ERF_Q3 = (float) Q3;
+    private static final float ERF_Q4 = (float) Q4;
+    private static final float ERF_Q5 = (float) Q5;
+    private static final float ERF_Q6 = (float) Q6;
+    private static final float ERF_Q7 = (float) Q7;
+    private static final float ERF_Q8 = (float) Q8;
+    private static final float ERF_Q9 = (float) Q9;
+    private static final float ERF_Q10 = (float) Q10;
+
+    // Φ's: Φ(x) = ½ + x·Sφ(x²) with Sφ(z) = S(z/2)/(2√2); ½·erfc(|x|/√2) = exp(−x²/2)·Qφ(|x| − M√2) with
+    // Qφ(v) = ½·Q(v/√2)
+    private static final double R = INV_SQRT_2_D;
+    private static final float PHI_S0 = (float) (S0 * 0.5 * R);
+    private static final float PHI_S1 = (float) (S1 * 0.25 * R);
+    private static final float PHI_S2 = (float) (S2 * 0.125 * R);
+    private static final float PHI_S3 = (float) (S3 * 0.0625 * R);
+    private static final float PHI_S4 = (float) (S4 * 0.03125 * R);
+    private static final float PHI_S5 = (float) (S5 * 0.015625 * R);
+    private static final float PHI_S6 = (float) (S6 * 0.0078125 * R);
+    private static final float PHI_Q0 = (float) (Q0 * 0.5);
+    private static final float PHI_Q1 = (float) (Q1 * 0.5 * R);
+    private static final float PHI_Q2 = (float) (Q2 * 0.25);
+    private static final float PHI_Q3 = (float) (Q3 * 0.25 * R);
+    private static final float PHI_Q4 = (float) (Q4 * 0.125);
+    private static final float PHI_Q5 = (float) (Q5 * 0.125 * R);
+    private static final float PHI_Q6 = (float) (Q6 * 0.0625);
+    private static final float PHI_Q7 = (float) (Q7 * 0.0625 * R);
+    private static final float PHI_Q8 = (float) (Q8 * 0.03125);
+    private static final float PHI_Q9 = (float) (Q9 * 0.03125 * R);
+    private static final float PHI_Q10 = (float) (Q10 * 0.015625);
+    private static final float PHI_Q_MID = (float) (ERF_Q_MID / INV_SQRT_2_D);
+    private static final float PHI_X_SMALL = (float) (1 / INV_SQRT_2_D);
+    private static final float PHI_X_MAX = (float) (ERF_A_MAX / INV_SQRT_2_D);
+
+    /** exp(−z/2) for z in [0, 170]; no special cases (NaN, underflow): callers mask the lanes outside. */
+    private static FloatVector expMinusHalf(FloatVector z) {
+        FloatVector t = z.fma(MINUS_HALF_LOG2E, EXP_SHIFT);   // its low mantissa bits hold n
+        FloatVector n = t.sub(EXP_SHIFT);
+        FloatVector q = z.broadcast(TWO_LN2).fma(n, z);   // = −2r
+        FloatVector p = q.fma(EXP_E6, EXP_E5);
+        p = p.fma(q, q.broadcast(EXP_E4));
+        p = p.fma(q, q.broadcast(EXP_E3));
+        p = p.fma(q, q.broadcast(EXP_E2));
+        p = p.fma(q, q.broadcast(EXP_E1));
+        p = p.fma(q, q.broadcast(1f));
+        // 2^n·p: add n to p's exponent field (t's low bits are n in two's complement, so t << 23 is n << 23)
+        IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+        return p.reinterpretAsInts().add(scale).reinterpretAsFloats();
+    }
 
     /** S(z) with erf(a) = a·S(a²) for |a| < 1 (Horner: its rounding is the smaller near |a| = 1). */
     private static FloatVector erfSmall(FloatVector z) {
@@ -83,24 +169,20 @@ final class VectorKernels {
         return p.fma(z, z.broadcast(ERF_S0));
     }
 
-    // Q is evaluated in Estrin's scheme (pairs, then pairs of pairs): a few more multiplies than Horner but
-    // dependency chains of 4 FMAs instead of 10.
-    /** erfcx(a) = exp(a²)·erfc(a) for a in [1, 4] (a is clamped to 4). */
-    private static FloatVector erfcxLarge(FloatVector a) {
-        // clamp with compare+blend: cheaper than min(), whose Math.min NaN/−0 semantics cost extra instructions
-        FloatVector u = a.blend(4f, a.compare(VectorOperators.GT, 4f)).sub(2.5f);
-        FloatVector u2 = u.mul(u);
-        FloatVector u4 = u2.mul(u2);
-        FloatVector p01 = u.fma(ERF_Q1, ERF_Q0);
-        FloatVector p23 = u.fma(ERF_Q3, ERF_Q2);
-        FloatVector p45 = u.fma(ERF_Q5, ERF_Q4);
-        FloatVector p67 = u.fma(ERF_Q7, ERF_Q6);
-        FloatVector p89 = u.fma(ERF_Q9, ERF_Q8);
-        FloatVector p0123 = p23.fma(u2, p01);
-        FloatVector p4567 = p67.fma(u2, p45);
-        FloatVector p8910 = u2.fma(ERF_Q10, 0f).add(p89);
-        FloatVector p0to7 = p4567.fma(u4, p0123);
-        return p8910.fma(u4.mul(u4), p0to7);
+    // Horner throughout: the loop iterations are independent, so throughput (instruction count) matters more
+    // than the length of one dependency chain.
+    /** erfcx(a) for a in [1, A], given u = a − M. */
+    private static FloatVector erfcxLarge(FloatVector u) {
+        FloatVector p = u.fma(ERF_Q10, ERF_Q9);
+        p = p.fma(u, u.broadcast(ERF_Q8));
+        p = p.fma(u, u.broadcast(ERF_Q7));
+        p = p.fma(u, u.broadcast(ERF_Q6));
+        p = p.fma(u, u.broadcast(ERF_Q5));
+        p = p.fma(u, u.broadcast(ERF_Q4));
+        p = p.fma(u, u.broadcast(ERF_Q3));
+        p = p.fma(u, u.broadcast(ERF_Q2));
+        p = p.fma(u, u.broadcast(ERF_Q1));
+        return p.fma(u, u.broadcast(ERF_Q0));
     }
 
     /** Lanewise erf in float (NaN stays NaN, ±inf gives ±1). */
@@ -108,22 +190,47 @@ final class VectorKernels {
         FloatVector ax = x.abs();
         FloatVector z = x.mul(x);
         FloatVector small = x.mul(erfSmall(z));
-        FloatVector erfc = z.neg().lanewise(VectorOperators.EXP).mul(erfcxLarge(ax));
+        FloatVector erfc = expMinusHalf(z.mul(2f)).mul(erfcxLarge(ax.sub(ERF_Q_MID)));
+        erfc = erfc.blend(0f, ax.compare(VectorOperators.GE, ERF_A_MAX));
         FloatVector large = x.broadcast(1f).sub(erfc);
         large = large.blend(large.neg(), x.compare(VectorOperators.LT, 0f));
         return small.blend(large, ax.compare(VectorOperators.GE, 1f));
     }
 
+    /** Sφ(z): Φ(x) = ½ + x·Sφ(x²) for |x| < √2. */
+    private static FloatVector phiSmall(FloatVector z) {
+        FloatVector p = z.fma(PHI_S6, PHI_S5);
+        p = p.fma(z, z.broadcast(PHI_S4));
+        p = p.fma(z, z.broadcast(PHI_S3));
+        p = p.fma(z, z.broadcast(PHI_S2));
+        p = p.fma(z, z.broadcast(PHI_S1));
+        return p.fma(z, z.broadcast(PHI_S0));
+    }
+
+    /** Qφ(v) = ½·erfcx(|x|/√2) for |x| in [√2, A√2], given v = |x| − M√2. */
+    private static FloatVector phiLarge(FloatVector v) {
+        FloatVector p = v.fma(PHI_Q10, PHI_Q9);
+        p = p.fma(v, v.broadcast(PHI_Q8));
+        p = p.fma(v, v.broadcast(PHI_Q7));
+        p = p.fma(v, v.broadcast(PHI_Q6));
+        p = p.fma(v, v.broadcast(PHI_Q5));
+        p = p.fma(v, v.broadcast(PHI_Q4));
+        p = p.fma(v, v.broadcast(PHI_Q3));
+        p = p.fma(v, v.broadcast(PHI_Q2));
+        p = p.fma(v, v.broadcast(PHI_Q1));
+        return p.fma(v, v.broadcast(PHI_Q0));
+    }
+
     /**
-     * The standard normal CDF Φ(x) = (1 + erf(x/√2))/2, given {@code e = exp(−x²/2)}. In the tails it uses
-     * erfc directly (Φ = erfc/2 for x ≪ 0), so small probabilities keep their relative precision.
+     * The standard normal CDF Φ(x), given {@code z = x²}, {@code ax = |x|}, {@code e = exp(−x²/2)} and the
+     * lanes {@code big} where |x| >= A√2 (there Φ is 0 or 1 in float; e and the polynomial are not used).
      */
-    private static FloatVector normalCdf(FloatVector x, FloatVector e) {
-        FloatVector a = x.abs().mul(INV_SQRT_2);
-        FloatVector small = x.mul(0.5f * INV_SQRT_2).fma(erfSmall(a.mul(a)), x.broadcast(0.5f));
-        FloatVector halfErfc = e.mul(erfcxLarge(a)).mul(0.5f);
-        FloatVector large = halfErfc.neg().add(1f).blend(halfErfc, x.compare(VectorOperators.LT, 0f));
-        return small.blend(large, a.compare(VectorOperators.GE, 1f));
+    private static FloatVector normalCdf(FloatVector x, FloatVector z, FloatVector ax, FloatVector e,
+                                         VectorMask<Float> big) {
+        FloatVector small = x.fma(phiSmall(z), x.broadcast(0.5f));
+        FloatVector h = e.mul(phiLarge(ax.sub(PHI_Q_MID))).blend(0f, big);   // ½·erfc(|x|/√2)
+        FloatVector large = x.broadcast(1f).sub(h).blend(h, x.compare(VectorOperators.LT, 0f));
+        return small.blend(large, ax.compare(VectorOperators.GE, PHI_X_SMALL));
     }
 
     /** {@code y[i] = erf(x[i])}; exposed for the accuracy test. */
@@ -140,14 +247,19 @@ final class VectorKernels {
 
     private static FloatVector geluErf(FloatVector x) {
         // x·Φ(x)
-        FloatVector e = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
-        return x.mul(normalCdf(x, e));
+        FloatVector z = x.mul(x);
+        FloatVector ax = x.abs();
+        FloatVector e = expMinusHalf(z);
+        return x.mul(normalCdf(x, z, ax, e, ax.compare(VectorOperators.GE, PHI_X_MAX)));
     }
 
     private static FloatVector geluErfGrad(FloatVector x) {
-        // Φ(x) + x·φ(x),  φ(x) = exp(−x²/2)/√(2π); one exp serves both
-        FloatVector e = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP);
-        return x.mul(INV_SQRT_2PI).fma(e, normalCdf(x, e));
+        // Φ(x) + x·φ(x),  φ(x) = exp(−x²/2)/√(2π); one exp serves both (zero where |x| >= 13, beyond the range
+        // of expMinusHalf: x·φ(x) < 1e-35 there)
+        FloatVector z = x.mul(x);
+        FloatVector ax = x.abs();
+        FloatVector e = expMinusHalf(z).blend(0f, ax.compare(VectorOperators.GE, 13f));
+        return x.mul(INV_SQRT_2PI).fma(e, normalCdf(x, z, ax, e, ax.compare(VectorOperators.GE, PHI_X_MAX)));
     }
 
     private static FloatVector geluTanh(FloatVector x) {
