@@ -42,7 +42,7 @@ public final class KernelTuning {
             be.softmax(false, x, 0, y, 0, rows, cols);
             be.softmaxBackward(false, y, 0, gy, 0, gx, 0, rows, cols);
         });
-        report("softmax 4096x512", fwd, bwd, 1.14, 2.03);
+        report("softmax 4096x512", fwd, bwd);
 
         // layer_norm (4096, 768) with affine
         int lc = 768;
@@ -61,7 +61,7 @@ public final class KernelTuning {
             be.layerNorm(lx, 0, w, b, ly, 0, mean, rstd, rows, lc, 1e-5);
             be.layerNormBackward(lx, 0, w, mean, rstd, lgy, 0, lgx, 0, gw, gb, rows, lc);
         });
-        report("layer_norm 4096x768", fwd, bwd, 1.19, 4.64);
+        report("layer_norm 4096x768", fwd, bwd);
 
         // GELU (erf) on 4M elements
         int n = 4 << 20;
@@ -74,7 +74,7 @@ public final class KernelTuning {
             be.unary(UnaryOp.GELU_ERF, gxIn, 0, gyOut, 0, n, 0, 0);
             be.unaryBackward(UnaryOp.GELU_ERF, gxIn, 0, gyOut, 0, ggy, 0, ggx, 0, n, 0, 0);
         });
-        report("gelu(erf) 4M", fwd, bwd, 1.86, 6.07);
+        report("gelu(erf) 4M", fwd, bwd);
     }
 
     private static HostStorage random(SplittableRandom rnd, int n, double scale) {
@@ -85,9 +85,9 @@ public final class KernelTuning {
         return HostStorage.wrap(a);
     }
 
-    private static void report(String what, double fwdMs, double fwdBwdMs, double torchFwd, double torchFwdBwd) {
-        System.out.printf("%-22s fwd %7.3f ms (torch %5.2f)   fwd+bwd %7.3f ms (torch %5.2f)%n",
-                what, fwdMs, torchFwd, fwdBwdMs, torchFwdBwd);
+    /** Limbic's figures only: compare with torch measured in the same session (./limbic bench does both). */
+    private static void report(String what, double fwdMs, double fwdBwdMs) {
+        System.out.printf("%-22s fwd %7.3f ms   fwd+bwd %7.3f ms%n", what, fwdMs, fwdBwdMs);
     }
 
     /** Median milliseconds per call over 9 repetitions of at least 100 ms each, after a 1 s warm-up. */
