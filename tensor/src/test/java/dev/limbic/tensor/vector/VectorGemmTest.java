@@ -152,6 +152,33 @@ class VectorGemmTest {
         }
     }
 
+    /** packA (vectorised 8 x 16 transposes where 512-bit vectors are native, scalar otherwise) against its definition. */
+    @Test
+    void packAMatchesDefinition() {
+        Random rnd = new Random(500);
+        int ars = 53; // row stride wider than kc, odd so rows start off any vector boundary
+        float[] a = new float[3 + 21 * ars];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = rnd.nextFloat();
+        }
+        for (int mr : new int[] {4, 8}) {
+            for (int kc : new int[] {1, 16, 37, 48}) {
+                int mc = 21;
+                int mcPad = (mc + mr - 1) / mr * mr;
+                float[] ap = new float[mcPad * kc];
+                java.util.Arrays.fill(ap, Float.NaN);
+                VectorGemm.packA(a, 3, ars, 1, mc, kc, mr, ap);
+                for (int i = 0; i < mcPad; i++) {
+                    for (int p = 0; p < kc; p++) {
+                        float want = i < mc ? a[3 + i * ars + p] : 0f;
+                        assertThat(ap[(i / mr * kc + p) * mr + i % mr]).as("mr=%d kc=%d A(%d,%d)", mr, kc, i, p)
+                                .isEqualTo(want);
+                    }
+                }
+            }
+        }
+    }
+
     /** N wider than one NC block per thread, so the jc loop runs more than once. */
     @Test
     void wideNCrossesNcBlocks() {
