@@ -143,12 +143,12 @@ class VectorGemmTest {
     void largeCaseCrossingCacheBlocks(int bits) {
         VectorGemm gemm = VectorGemm.forBits(bits);
         assertThat(300).isGreaterThan(VectorGemm.MC);
-        assertThat(270).isGreaterThan(VectorGemm.KC);
-        check(gemm, 300, 520, 270, false, false, 1, 3, false, 300);
-        check(gemm, 300, 520, 270, true, true, 2, 0, true, 301);
+        assertThat(390).isGreaterThan(Math.max(VectorGemm.KC, VectorGemm.KC_ONE_BLOCK));
+        check(gemm, 300, 520, 390, false, false, 1, 3, false, 300);
+        check(gemm, 300, 520, 390, true, true, 2, 0, true, 301);
         if (bits != 512 || VectorGemm.WIDE_REGS) { // emulated 512-bit is slow; one run covers its edges
-            check(gemm, 300, 520, 270, true, false, 0, 1, false, 302);
-            check(gemm, 300, 520, 270, false, true, 0, 0, true, 303);
+            check(gemm, 300, 520, 390, true, false, 0, 1, false, 302);
+            check(gemm, 300, 520, 390, false, true, 0, 0, true, 303);
         }
     }
 
