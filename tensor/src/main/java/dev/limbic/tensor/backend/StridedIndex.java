@@ -60,12 +60,8 @@ final class StridedIndex {
     }
 
     static int[] contiguousStrides(int[] shape) {
-        int[] s = new int[shape.length];
-        int acc = 1;
-        for (int d = shape.length - 1; d >= 0; d--) {
-            s[d] = acc;
-            acc *= shape[d];
-        }
+        return dev.limbic.tensor.Shapes.contiguousStrides(shape);
+    }
         return s;
     }
 }
