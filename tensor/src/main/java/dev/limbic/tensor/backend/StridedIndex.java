@@ -62,6 +62,4 @@ final class StridedIndex {
     static int[] contiguousStrides(int[] shape) {
         return dev.limbic.tensor.Shapes.contiguousStrides(shape);
     }
-        return s;
-    }
 }
