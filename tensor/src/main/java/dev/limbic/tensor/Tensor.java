@@ -171,18 +171,7 @@ public final class Tensor {
     }
 
     public static Tensor randn(RandomGenerator rng, DType dtype, int... shape) {
-        requireFloating("randn", dtype);
-        int n = Shapes.numel(shape);
-        HostStorage h = HostStorage.allocate(dtype, n);
-        for (int i = 0; i < n; i++) {
-            double v = rng.nextGaussian();
-            if (dtype == DType.F32) {
-                h.f32()[i] = (float) v;
-            } else {
-                h.f64()[i] = v;
-            }
-        }
-        return contiguousOf(Backends.host().fromHost(h), shape.clone());
+        return sample("randn", rng::nextGaussian, dtype, shape);
     }
 
     /** Uniform samples in [0, 1) from an explicit seed. */
@@ -191,11 +180,16 @@ public final class Tensor {
     }
 
     public static Tensor rand(RandomGenerator rng, DType dtype, int... shape) {
-        requireFloating("rand", dtype);
+        return sample("rand", rng::nextDouble, dtype, shape);
+    }
+
+    /** A new floating tensor filled in row-major order from {@code draw} (one call per element, in order). */
+    private static Tensor sample(String op, java.util.function.DoubleSupplier draw, DType dtype, int[] shape) {
+        requireFloating(op, dtype);
         int n = Shapes.numel(shape);
         HostStorage h = HostStorage.allocate(dtype, n);
         for (int i = 0; i < n; i++) {
-            double v = rng.nextDouble();
+            double v = draw.getAsDouble();
             if (dtype == DType.F32) {
                 h.f32()[i] = (float) v;
             } else {
