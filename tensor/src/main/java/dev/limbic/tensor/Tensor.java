@@ -356,11 +356,6 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ data access
 
-    private HostStorage hostContiguous() {
-        Tensor c = contiguous();
-        return c.storage.backend().toHost(c.storage);
-    }
-
     /** The elements in row-major order as floats (any floating or integer dtype is converted). */
     public float[] toFloatArray() {
         Tensor c = contiguous();
