@@ -41,6 +41,14 @@ public final class Parameter {
         this.value = leaf.requiresGrad() ? leaf : leaf.requiresGrad(true);
     }
 
+    /**
+     * Installs {@code t} as-is, without detaching it or changing its grad flag: for gradient checkers that feed
+     * their own probe tensors through a module. Not for training code.
+     */
+    void bindForCheck(Tensor t) {
+        this.value = t;
+    }
+
     public int[] shape() {
         return value.shape();
     }
