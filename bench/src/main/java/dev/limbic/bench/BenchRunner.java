@@ -58,7 +58,7 @@ public final class BenchRunner {
         PeerResults peers = new PeerResults();
         if (config.peers()) {
             peers = PeerResults.run(config.sharedDir().resolve("peers"), config.outDir().resolve("peers"),
-                    config.quick(), progress);
+                    config.quick(), true, false, progress);
         } else {
             progress.step("peers skipped (--no-peers)");
             progress.step("");

@@ -22,14 +22,38 @@ final class PeerResults {
     final Map<String, Double> sgemmGflops = new LinkedHashMap<>();
     /** torch kernel timings keyed by "softmax|infer", "layernorm|fwd_bwd", ... (milliseconds). */
     final Map<String, Double> kernelMs = new LinkedHashMap<>();
+    /** torch layer timings keyed by the lower-cased kernel label + "|infer"/"|fwd_bwd", e.g. "lstm|fwd_bwd". */
+    final Map<String, Double> layerMs = new LinkedHashMap<>();
+    /** torch training-loop figures (2 threads) keyed by "model|variant" as the script labels them. */
+    final Map<String, Double> training = new LinkedHashMap<>();
     /** torch per-op overhead keyed by the script's op label (microseconds). */
     final Map<String, Double> overheadUs = new LinkedHashMap<>();
     final List<String> problems = new ArrayList<>();
     String blas = "?";
 
-    static PeerResults run(Path peersDir, Path outDir, boolean quick, Progress progress) throws IOException {
+    /** Which peer scripts to run: the kernel set of issue #2 and/or the layer + training set of issue #3. */
+    static PeerResults run(Path peersDir, Path outDir, boolean quick, boolean kernelSuite, boolean nnSuite,
+                           Progress progress) throws IOException {
         PeerResults r = new PeerResults();
         Files.createDirectories(outDir);
+        if (nnSuite) {
+            // the full kernel script: --quick drops the B1 T32 encoder case the nn set compares with
+            progress.step("peers: torch layers (MHA, encoder layer, LSTM)");
+            Path layers = r.runScript(peersDir, "torch_kernels.py", quick ? List.of("--quick") : List.of(),
+                    outDir.resolve("layers.json"));
+            progress.step("peers: torch training loops (a)-(d), 2 threads");
+            Path training = r.runScript(peersDir, "torch_training.py",
+                    quick ? List.of("--quick") : List.of("--thread-list", "2"), outDir.resolve("training.json"));
+            if (layers != null) {
+                r.readKernels(layers);
+            }
+            if (training != null) {
+                r.readTraining(training);
+            }
+        }
+        if (!kernelSuite) {
+            return r;
+        }
         List<String> sgemmArgs = quick ? List.of("--quick", "--no-peak")
                 : List.of("--passes", "1", "--reps", "5", "--no-peak");
         progress.step("peers: OpenBLAS SGEMM (numpy, 2 threads)");
@@ -105,6 +129,18 @@ final class PeerResults {
                 kernelMs.put(key + "|infer", row.path("fwd_infer_ms").asDouble());
                 kernelMs.put(key + "|fwd_bwd", row.path("fwd_bwd_ms").asDouble());
             }
+            layerMs.put(kernel + "|infer", row.path("fwd_infer_ms").asDouble());
+            layerMs.put(kernel + "|fwd_bwd", row.path("fwd_bwd_ms").asDouble());
+        }
+    }
+
+    private void readTraining(Path file) throws IOException {
+        JsonNode root = JSON.readTree(file.toFile());
+        for (JsonNode row : root.path("rows")) {
+            if (row.path("threads").asInt(2) != 2) {
+                continue;
+            }
+            training.put(row.path("model").asText() + "|" + row.path("variant").asText(), row.path("value").asDouble());
         }
     }
 
