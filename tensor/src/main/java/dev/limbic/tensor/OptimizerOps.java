@@ -72,6 +72,31 @@ public final class OptimizerOps {
         }
     }
 
+    /**
+     * {@code Σ x²} over all elements as a double, in one pass without a temporary (the squared L2 norm that
+     * gradient clipping needs). Deterministic for the same data, whatever the thread count.
+     */
+    public static double sumOfSquares(Tensor x) {
+        if (!x.dtype().isFloating()) {
+            throw new IllegalArgumentException("sum_of_squares: needs F32 or F64, got " + x.dtype());
+        }
+        Tensor c = x.isContiguous() ? x : x.copy();
+        return c.backend().sumOfSquares(c.storage(), c.offset(), c.numel());
+    }
+
+    /**
+     * {@code x *= factor} in place outside autograd (gradient clipping); bumps the version counter. One pass over a
+     * contiguous tensor, a copy and write-back otherwise.
+     */
+    public static void scaleInPlace(Tensor x, double factor) {
+        if (!x.dtype().isFloating()) {
+            throw new IllegalArgumentException("scale_: needs F32 or F64, got " + x.dtype());
+        }
+        Tensor c = x.isContiguous() ? x : x.copy();
+        c.backend().scale(c.storage(), c.offset(), c.numel(), factor);
+        writeBack(x, c);
+    }
+
     private static void writeBack(Tensor param, Tensor updated) {
         if (updated != param) {
             param.backend().copy(param.shapeRef(), updated.storage(), updated.offset(), updated.stridesRef(),

@@ -101,6 +101,23 @@ class OptimizerOpsTest {
     }
 
     @Test
+    void sumOfSquaresAndScaleInPlaceWorkOnAnyLayout() {
+        Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+        assertThat(OptimizerOps.sumOfSquares(x)).isEqualTo(91.0);
+        assertThat(OptimizerOps.sumOfSquares(x.t())).isEqualTo(91.0);
+        assertThat(OptimizerOps.sumOfSquares(Tensor.zeros(0))).isZero();
+        Tensor view = x.t();
+        int version = x.storage().version();
+        OptimizerOps.scaleInPlace(view, 0.5);
+        assertThat(x.toFloatArray()).containsExactly(0.5f, 1f, 1.5f, 2f, 2.5f, 3f);
+        assertThat(x.storage().version()).isGreaterThan(version);
+        OptimizerOps.scaleInPlace(x, 2.0);
+        assertThat(x.toFloatArray()).containsExactly(1f, 2f, 3f, 4f, 5f, 6f);
+        assertThatThrownBy(() -> OptimizerOps.sumOfSquares(Tensor.ofLongs(new long[] {1}, 1)))
+                .hasMessageContaining("F32 or F64");
+    }
+
+    @Test
     void mismatchedOperandsAreRejected() {
         Tensor p = Tensor.zeros(2, 3);
         assertThatThrownBy(() -> OptimizerOps.adamStep(p, Tensor.zeros(3, 2), Tensor.zeros(2, 3),

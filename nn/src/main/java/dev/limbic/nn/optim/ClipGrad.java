@@ -2,6 +2,7 @@ package dev.limbic.nn.optim;
 
 import dev.limbic.nn.Parameter;
 import dev.limbic.tensor.GradMode;
+import dev.limbic.tensor.OptimizerOps;
 import dev.limbic.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,7 +117,7 @@ public final class ClipGrad {
             double coef = Math.min(maxNorm / (total + EPS), 1.0);   // NaN stays NaN, as torch.clamp
             if (coef != 1.0) {   // multiplying by exactly 1 changes no bit
                 for (Tensor g : grads.values()) {
-                    g.mul_(coef);
+                    OptimizerOps.scaleInPlace(g, coef);
                 }
             }
             return total;
@@ -131,7 +132,7 @@ public final class ClipGrad {
             return g.abs().max().item();
         }
         if (p == 2.0) {
-            return g.mul(g).sum().item();
+            return OptimizerOps.sumOfSquares(g);   // one pass, no temporary
         }
         if (p == 1.0) {
             return g.abs().sum().item();

@@ -175,4 +175,14 @@ public interface Backend {
     void sgdStep(Storage param, int paramOff, Storage grad, int gradOff, Storage momentumBuffer, int bufferOff,
                  int n, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
                  boolean firstStep);
+
+    /**
+     * {@code Σ x[i]²} over {@code n} contiguous elements (gradient-norm clipping), accumulated at least in the
+     * storage's precision and returned as a double. Deterministic: the same data gives the same bits whatever the
+     * thread count.
+     */
+    double sumOfSquares(Storage x, int xOff, int n);
+
+    /** {@code x[i] *= factor} over {@code n} contiguous elements, in place (no new buffer). */
+    void scale(Storage x, int xOff, int n, double factor);
 }

@@ -691,4 +691,41 @@ public class ScalarBackend implements Backend {
             }
         });
     }
+
+    /** Block size of the norm reduction: partial sums per block, added in block order (thread-count independent). */
+    protected static final int NORM_BLOCK = 1 << 16;
+
+    @Override
+    public double sumOfSquares(Storage x, int xOff, int n) {
+        HostBuffers xs = HostBuffers.of(x);
+        int blocks = (n + NORM_BLOCK - 1) / NORM_BLOCK;
+        double[] partial = new double[blocks];   // (blocks)
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int from = b * NORM_BLOCK;
+                int to = Math.min(n, from + NORM_BLOCK);
+                double acc = 0.0;
+                for (int i = from; i < to; i++) {
+                    double v = xs.get(xOff + i);
+                    acc += v * v;
+                }
+                partial[b] = acc;
+            }
+        });
+        double total = 0.0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    @Override
+    public void scale(Storage x, int xOff, int n, double factor) {
+        HostBuffers xs = HostBuffers.of(x);
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                xs.set(xOff + i, xs.get(xOff + i) * factor);
+            }
+        });
+    }
 }

@@ -451,6 +451,40 @@ public final class VectorBackend extends ScalarBackend {
                 (float) weightDecay, nesterov, firstStep));
     }
 
+    @Override
+    public double sumOfSquares(Storage x, int xOff, int n) {
+        float[] xs = f32(x);
+        if (xs == null) {
+            return super.sumOfSquares(x, xOff, n);
+        }
+        VectorSpecies<Float> s = species;
+        int blocks = (n + NORM_BLOCK - 1) / NORM_BLOCK;
+        double[] partial = new double[blocks];   // (blocks)
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int from = b * NORM_BLOCK;
+                partial[b] = VectorTrainingKernels.sumOfSquares(s, xs, xOff + from, Math.min(NORM_BLOCK, n - from));
+            }
+        });
+        double total = 0.0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    @Override
+    public void scale(Storage x, int xOff, int n, double factor) {
+        float[] xs = f32(x);
+        if (xs == null) {
+            super.scale(x, xOff, n, factor);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        float f = (float) factor;
+        Parallel.forRange(n, GRAIN, (from, to) -> VectorTrainingKernels.scale(s, xs, xOff + from, to - from, f));
+    }
+
     // ------------------------------------------------------------------------------------------ layouts
 
     /**

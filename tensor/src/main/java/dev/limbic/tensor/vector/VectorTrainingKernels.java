@@ -220,4 +220,38 @@ final class VectorTrainingKernels {
             p[pOff + i] = pi - d * lr;
         }
     }
+
+    // ------------------------------------------------------------------------------------------ clipping
+
+    /** Σ x² over a block: two float FMA accumulators; the tail is added in double. */
+    static double sumOfSquares(VectorSpecies<Float> s, float[] x, int off, int n) {
+        int step = s.length();
+        int bound2 = n - n % (2 * step);
+        FloatVector acc0 = FloatVector.zero(s);
+        FloatVector acc1 = FloatVector.zero(s);
+        int i = 0;
+        for (; i < bound2; i += 2 * step) {
+            FloatVector a = FloatVector.fromArray(s, x, off + i);
+            FloatVector b = FloatVector.fromArray(s, x, off + i + step);
+            acc0 = a.fma(a, acc0);
+            acc1 = b.fma(b, acc1);
+        }
+        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < n; i++) {
+            total += (double) x[off + i] * x[off + i];
+        }
+        return total;
+    }
+
+    /** {@code x *= factor} in place. */
+    static void scale(VectorSpecies<Float> s, float[] x, int off, int n, float factor) {
+        int bound = s.loopBound(n);
+        int i = 0;
+        for (; i < bound; i += s.length()) {
+            FloatVector.fromArray(s, x, off + i).mul(factor).intoArray(x, off + i);
+        }
+        for (; i < n; i++) {
+            x[off + i] *= factor;
+        }
+    }
 }

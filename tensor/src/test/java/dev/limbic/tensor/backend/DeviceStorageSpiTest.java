@@ -226,6 +226,18 @@ class DeviceStorageSpiTest {
             cpu.sgdStep(mem(param), paramOff, mem(grad), gradOff, mem(momentumBuffer), bufferOff, n, lr, momentum,
                     dampening, weightDecay, nesterov, firstStep);
         }
+
+        @Override
+        public double sumOfSquares(Storage x, int xOff, int n) {
+            kernelCalls++;
+            return cpu.sumOfSquares(mem(x), xOff, n);
+        }
+
+        @Override
+        public void scale(Storage x, int xOff, int n, double factor) {
+            kernelCalls++;
+            cpu.scale(mem(x), xOff, n, factor);
+        }
     }
 
     @Test

@@ -200,6 +200,28 @@ class TrainingKernelsOracleTest {
         }
     }
 
+    @ParameterizedTest(name = "sum_of_squares/scale vector-{0} n={1}")
+    @MethodSource("widthsAndSizes")
+    void normKernelsMatchScalar(int bits, int n) {
+        Backend be = vec(bits);
+        for (int size : new int[] {n, n * 7 + 65_536}) {   // the second crosses the norm's block size
+            SplittableRandom rnd = new SplittableRandom(size + bits);
+            float[] x = withOffset(3, gaussian(rnd, size, 2.0));
+            double ref = REF.sumOfSquares(HostStorage.wrap(x), 3, size);
+            double got = be.sumOfSquares(HostStorage.wrap(x), 3, size);
+            assertThat(Math.abs(got - ref)).as("sum_of_squares vector-" + bits + " n=" + size)
+                    .isLessThanOrEqualTo(1e-5 * Math.max(1, ref));
+            assertThat(be.sumOfSquares(HostStorage.wrap(x), 3, size)).as("deterministic").isEqualTo(got);
+            float[] a = x.clone();
+            float[] b = x.clone();
+            REF.scale(HostStorage.wrap(a), 3, size, 0.37);
+            be.scale(HostStorage.wrap(b), 3, size, 0.37);
+            VectorBackendOracleTest.assertClose("scale vector-" + bits + " n=" + size, b, a);
+            assertThat(b[2]).isEqualTo(777f);
+            assertThat(b[size + 3]).isEqualTo(777f);
+        }
+    }
+
     static float[] absOf(float[] a) {
         for (int i = 0; i < a.length; i++) {
             a[i] = Math.abs(a[i]);
