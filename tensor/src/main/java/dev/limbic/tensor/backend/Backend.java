@@ -126,4 +126,63 @@ public interface Backend {
     /** Adjoint of {@link #gather}: {@code dst[i with i[dim] = index[i]] += src[i]}; src and index contiguous. */
     void scatterAdd(int[] indexShape, int dim, Storage src, int srcOff, Storage index, int indexOff, Storage dst,
                     int dstOff, int[] dstStrides);
+
+    // ------------------------------------------------------------------ training kernels (losses, optimisers)
+
+    /**
+     * Cross-entropy of each row of a contiguous {@code (rows, cols)} block of logits against class indices
+     * {@code target} (I32 or I64, already range-checked). With {@code lse = log Σ_c exp(x_c)}, class weights
+     * {@code w} (all 1 when {@code weight} is null), {@code ε = labelSmoothing} and {@code t = target[r]}:
+     * {@code loss[r] = (1 − ε)·w[t]·(lse − x_t) + (ε/cols)·Σ_c w[c]·(lse − x_c)}, and {@code loss[r] = 0} when
+     * {@code t == ignoreIndex} (PyTorch 1.13's per-row terms before reduction). Writes {@code lse} per row for
+     * the backward pass, including ignored rows. {@code loss} and {@code logSumExp} have the logits' dtype.
+     */
+    void crossEntropy(Storage logits, int logitsOff, int rows, int cols, Storage target, int targetOff,
+                      Storage weight, long ignoreIndex, double labelSmoothing, Storage loss, int lossOff,
+                      Storage logSumExp, int lseOff);
+
+    /**
+     * Backward of {@link #crossEntropy}: with {@code p_c = exp(x_c − lse[r])}, {@code W = Σ_c w[c]} and
+     * {@code k = scale·gradLoss[gradOff + r·gradStride]} ({@code gradStride} 0 for a reduced loss),
+     * {@code gx[r, c] = k·((1 − ε)·w[t]·(p_c − [c = t]) + (ε/cols)·(W·p_c − w[c]))}; ignored rows get 0.
+     * {@code gx} is a dense {@code (rows, cols)} block.
+     */
+    void crossEntropyBackward(Storage logits, int logitsOff, int rows, int cols, Storage target, int targetOff,
+                              Storage weight, long ignoreIndex, double labelSmoothing, Storage logSumExp,
+                              int lseOff, Storage gradLoss, int gradOff, int gradStride, double scale,
+                              Storage gx, int gxOff);
+
+    /**
+     * One Adam / AdamW update of {@code n} contiguous elements, in place on {@code param}, {@code expAvg} and
+     * {@code expAvgSq} (PyTorch 1.13, {@code foreach=False}, {@code step} counted from 1):
+     * <pre>
+     *   decoupled (AdamW): p ← p·(1 − lr·wd)          coupled (Adam): g ← g + wd·p
+     *   m ← β1·m + (1 − β1)·g                         v ← β2·v + (1 − β2)·g²
+     *   p ← p − (lr / (1 − β1^step))·m / (√v / √(1 − β2^step) + eps)
+     * </pre>
+     * (eps is added after the bias correction, as PyTorch does).
+     */
+    void adamStep(Storage param, int paramOff, Storage grad, int gradOff, Storage expAvg, int expAvgOff,
+                  Storage expAvgSq, int expAvgSqOff, int n, long step, double lr, double beta1, double beta2,
+                  double eps, double weightDecay, boolean decoupled);
+
+    /**
+     * One SGD update of {@code n} contiguous elements, in place (PyTorch 1.13): {@code d = g + wd·p}; with
+     * {@code momentum ≠ 0}: {@code buf ← d} when {@code firstStep}, else {@code buf ← μ·buf + (1 − dampening)·d},
+     * then {@code d ← nesterov ? d + μ·buf : buf}; finally {@code p ← p − lr·d}. {@code momentumBuffer} is
+     * ignored (may be null) when {@code momentum == 0}.
+     */
+    void sgdStep(Storage param, int paramOff, Storage grad, int gradOff, Storage momentumBuffer, int bufferOff,
+                 int n, double lr, double momentum, double dampening, double weightDecay, boolean nesterov,
+                 boolean firstStep);
+
+    /**
+     * {@code Σ x[i]²} over {@code n} contiguous elements (gradient-norm clipping), accumulated at least in the
+     * storage's precision and returned as a double. Deterministic: the same data gives the same bits whatever the
+     * thread count.
+     */
+    double sumOfSquares(Storage x, int xOff, int n);
+
+    /** {@code x[i] *= factor} over {@code n} contiguous elements, in place (no new buffer). */
+    void scale(Storage x, int xOff, int n, double factor);
 }

@@ -547,4 +547,185 @@ public class ScalarBackend implements Backend {
             }
         }
     }
+
+    // ------------------------------------------------------------------ training kernels (losses, optimisers)
+
+    @Override
+    public void crossEntropy(Storage logits, int logitsOff, int rows, int cols, Storage target, int targetOff,
+                             Storage weight, long ignoreIndex, double labelSmoothing, Storage loss, int lossOff,
+                             Storage logSumExp, int lseOff) {
+        HostBuffers xs = HostBuffers.of(logits);
+        HostStorage ts = (HostStorage) target;
+        HostBuffers ws = weight == null ? null : HostBuffers.of(weight);
+        HostBuffers ls = HostBuffers.of(loss);
+        HostBuffers es = HostBuffers.of(logSumExp);
+        double eps = labelSmoothing;
+        Parallel.forRange(rows, Math.max(1, PARALLEL_GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = logitsOff + r * cols;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int j = 0; j < cols; j++) {
+                    max = Math.max(max, xs.get(xo + j));
+                }
+                double sum = 0.0;
+                for (int j = 0; j < cols; j++) {
+                    sum += Math.exp(xs.get(xo + j) - max);
+                }
+                double lse = max + Math.log(sum);
+                es.set(lseOff + r, lse);
+                long t = ts.getAsLong(targetOff + r);
+                if (t == ignoreIndex) {
+                    ls.set(lossOff + r, 0.0);
+                    continue;
+                }
+                double wt = ws == null ? 1.0 : ws.get((int) t);
+                double v = (1.0 - eps) * wt * (lse - xs.get(xo + (int) t));
+                if (eps != 0.0) {
+                    double smooth = 0.0;   // Σ_c w[c]·(lse − x_c): every term >= 0, no cancellation
+                    for (int j = 0; j < cols; j++) {
+                        smooth += (ws == null ? 1.0 : ws.get(j)) * (lse - xs.get(xo + j));
+                    }
+                    v += eps / cols * smooth;
+                }
+                ls.set(lossOff + r, v);
+            }
+        });
+    }
+
+    @Override
+    public void crossEntropyBackward(Storage logits, int logitsOff, int rows, int cols, Storage target,
+                                     int targetOff, Storage weight, long ignoreIndex, double labelSmoothing,
+                                     Storage logSumExp, int lseOff, Storage gradLoss, int gradOff, int gradStride,
+                                     double scale, Storage gx, int gxOff) {
+        HostBuffers xs = HostBuffers.of(logits);
+        HostStorage ts = (HostStorage) target;
+        HostBuffers ws = weight == null ? null : HostBuffers.of(weight);
+        HostBuffers es = HostBuffers.of(logSumExp);
+        HostBuffers gs = HostBuffers.of(gradLoss);
+        HostBuffers gxs = HostBuffers.of(gx);
+        double eps = labelSmoothing;
+        double wSum = cols;   // W = Σ_c w[c]
+        if (ws != null) {
+            wSum = 0.0;
+            for (int j = 0; j < cols; j++) {
+                wSum += ws.get(j);
+            }
+        }
+        double weightTotal = wSum;
+        Parallel.forRange(rows, Math.max(1, PARALLEL_GRAIN / Math.max(1, cols)), (from, to) -> {
+            for (int r = from; r < to; r++) {
+                int xo = logitsOff + r * cols;
+                int go = gxOff + r * cols;
+                long t = ts.getAsLong(targetOff + r);
+                if (t == ignoreIndex) {
+                    for (int j = 0; j < cols; j++) {
+                        gxs.set(go + j, 0.0);
+                    }
+                    continue;
+                }
+                double k = scale * gs.get(gradOff + r * gradStride);
+                double wt = ws == null ? 1.0 : ws.get((int) t);
+                // gx_c = A·p_c − B·w_c, then gx_t −= D (the formula above, regrouped)
+                double a = k * ((1.0 - eps) * wt + eps * weightTotal / cols);
+                double b = k * eps / cols;
+                double d = k * (1.0 - eps) * wt;
+                double lse = es.get(lseOff + r);
+                for (int j = 0; j < cols; j++) {
+                    double v = a * Math.exp(xs.get(xo + j) - lse) - b * (ws == null ? 1.0 : ws.get(j));
+                    if (j == t) {
+                        v -= d;
+                    }
+                    gxs.set(go + j, v);
+                }
+            }
+        });
+    }
+
+    @Override
+    public void adamStep(Storage param, int paramOff, Storage grad, int gradOff, Storage expAvg, int expAvgOff,
+                         Storage expAvgSq, int expAvgSqOff, int n, long step, double lr, double beta1,
+                         double beta2, double eps, double weightDecay, boolean decoupled) {
+        HostBuffers ps = HostBuffers.of(param);
+        HostBuffers gs = HostBuffers.of(grad);
+        HostBuffers ms = HostBuffers.of(expAvg);
+        HostBuffers vs = HostBuffers.of(expAvgSq);
+        double stepSize = lr / (1.0 - Math.pow(beta1, step));
+        double bc2Sqrt = Math.sqrt(1.0 - Math.pow(beta2, step));
+        double decay = 1.0 - lr * weightDecay;
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double p = ps.get(paramOff + i);
+                double g = gs.get(gradOff + i);
+                if (decoupled) {
+                    p *= decay;
+                } else if (weightDecay != 0.0) {   // skipped at 0 as in PyTorch (0·inf would be NaN)
+                    g += weightDecay * p;
+                }
+                double m = beta1 * ms.get(expAvgOff + i) + (1.0 - beta1) * g;
+                double v = beta2 * vs.get(expAvgSqOff + i) + (1.0 - beta2) * g * g;
+                p -= stepSize * m / (Math.sqrt(v) / bc2Sqrt + eps);
+                ms.set(expAvgOff + i, m);
+                vs.set(expAvgSqOff + i, v);
+                ps.set(paramOff + i, p);
+            }
+        });
+    }
+
+    @Override
+    public void sgdStep(Storage param, int paramOff, Storage grad, int gradOff, Storage momentumBuffer,
+                        int bufferOff, int n, double lr, double momentum, double dampening, double weightDecay,
+                        boolean nesterov, boolean firstStep) {
+        HostBuffers ps = HostBuffers.of(param);
+        HostBuffers gs = HostBuffers.of(grad);
+        HostBuffers bs = momentum == 0.0 ? null : HostBuffers.of(momentumBuffer);
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                double p = ps.get(paramOff + i);
+                double d = weightDecay == 0.0 ? gs.get(gradOff + i) : gs.get(gradOff + i) + weightDecay * p;
+                if (bs != null) {
+                    double buf = firstStep ? d : momentum * bs.get(bufferOff + i) + (1.0 - dampening) * d;
+                    bs.set(bufferOff + i, buf);
+                    d = nesterov ? d + momentum * buf : buf;
+                }
+                ps.set(paramOff + i, p - lr * d);
+            }
+        });
+    }
+
+    /** Block size of the norm reduction: partial sums per block, added in block order (thread-count independent). */
+    protected static final int NORM_BLOCK = 1 << 16;
+
+    @Override
+    public double sumOfSquares(Storage x, int xOff, int n) {
+        HostBuffers xs = HostBuffers.of(x);
+        int blocks = (n + NORM_BLOCK - 1) / NORM_BLOCK;
+        double[] partial = new double[blocks];   // (blocks)
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int from = b * NORM_BLOCK;
+                int to = Math.min(n, from + NORM_BLOCK);
+                double acc = 0.0;
+                for (int i = from; i < to; i++) {
+                    double v = xs.get(xOff + i);
+                    acc += v * v;
+                }
+                partial[b] = acc;
+            }
+        });
+        double total = 0.0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    @Override
+    public void scale(Storage x, int xOff, int n, double factor) {
+        HostBuffers xs = HostBuffers.of(x);
+        Parallel.forRange(n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                xs.set(xOff + i, xs.get(xOff + i) * factor);
+            }
+        });
+    }
 }

@@ -360,6 +360,131 @@ public final class VectorBackend extends ScalarBackend {
         return Math.max(1, GRAIN / Math.max(1, cols));
     }
 
+    // ------------------------------------------------------------------------------------------ training kernels
+
+    @Override
+    public void crossEntropy(Storage logits, int logitsOff, int rows, int cols, Storage target, int targetOff,
+                             Storage weight, long ignoreIndex, double labelSmoothing, Storage loss, int lossOff,
+                             Storage logSumExp, int lseOff) {
+        float[] xs = f32(logits);
+        float[] ws = weight == null ? null : f32(weight);
+        float[] ls = f32(loss);
+        float[] es = f32(logSumExp);
+        if (xs == null || ls == null || es == null || (weight != null && ws == null)
+                || !(target instanceof HostStorage ts)) {
+            super.crossEntropy(logits, logitsOff, rows, cols, target, targetOff, weight, ignoreIndex, labelSmoothing,
+                    loss, lossOff, logSumExp, lseOff);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(rows, rowGrain(cols), (r0, r1) -> VectorTrainingKernels.crossEntropyRows(s, xs, logitsOff,
+                cols, ts, targetOff, ws, ignoreIndex, labelSmoothing, ls, lossOff, es, lseOff, r0, r1));
+    }
+
+    @Override
+    public void crossEntropyBackward(Storage logits, int logitsOff, int rows, int cols, Storage target,
+                                     int targetOff, Storage weight, long ignoreIndex, double labelSmoothing,
+                                     Storage logSumExp, int lseOff, Storage gradLoss, int gradOff, int gradStride,
+                                     double scale, Storage gx, int gxOff) {
+        float[] xs = f32(logits);
+        float[] ws = weight == null ? null : f32(weight);
+        float[] es = f32(logSumExp);
+        float[] gs = f32(gradLoss);
+        float[] gxs = f32(gx);
+        if (xs == null || es == null || gs == null || gxs == null || (weight != null && ws == null)
+                || !(target instanceof HostStorage ts)) {
+            super.crossEntropyBackward(logits, logitsOff, rows, cols, target, targetOff, weight, ignoreIndex,
+                    labelSmoothing, logSumExp, lseOff, gradLoss, gradOff, gradStride, scale, gx, gxOff);
+            return;
+        }
+        double weightTotal = cols;
+        if (ws != null) {
+            weightTotal = 0.0;
+            for (int j = 0; j < cols; j++) {
+                weightTotal += ws[j];
+            }
+        }
+        double wSum = weightTotal;
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(rows, rowGrain(cols), (r0, r1) -> VectorTrainingKernels.crossEntropyBackwardRows(s, xs,
+                logitsOff, cols, ts, targetOff, ws, wSum, ignoreIndex, labelSmoothing, es, lseOff, gs, gradOff,
+                gradStride, scale, gxs, gxOff, r0, r1));
+    }
+
+    @Override
+    public void adamStep(Storage param, int paramOff, Storage grad, int gradOff, Storage expAvg, int expAvgOff,
+                         Storage expAvgSq, int expAvgSqOff, int n, long step, double lr, double beta1,
+                         double beta2, double eps, double weightDecay, boolean decoupled) {
+        float[] ps = f32(param);
+        float[] gs = f32(grad);
+        float[] ms = f32(expAvg);
+        float[] vs = f32(expAvgSq);
+        if (ps == null || gs == null || ms == null || vs == null) {
+            super.adamStep(param, paramOff, grad, gradOff, expAvg, expAvgOff, expAvgSq, expAvgSqOff, n, step, lr,
+                    beta1, beta2, eps, weightDecay, decoupled);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, step)));
+        float bc2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, step));
+        float decay = (float) (1.0 - lr * weightDecay);
+        Parallel.forRange(n, GRAIN, (from, to) -> VectorTrainingKernels.adamStep(s, ps, paramOff + from, gs,
+                gradOff + from, ms, expAvgOff + from, vs, expAvgSqOff + from, to - from, stepSize, bc2Sqrt,
+                (float) beta1, (float) beta2, (float) eps, (float) weightDecay, decay, decoupled));
+    }
+
+    @Override
+    public void sgdStep(Storage param, int paramOff, Storage grad, int gradOff, Storage momentumBuffer,
+                        int bufferOff, int n, double lr, double momentum, double dampening, double weightDecay,
+                        boolean nesterov, boolean firstStep) {
+        float[] ps = f32(param);
+        float[] gs = f32(grad);
+        float[] bs = momentum == 0.0 ? null : f32(momentumBuffer);
+        if (ps == null || gs == null || (momentum != 0.0 && bs == null)) {
+            super.sgdStep(param, paramOff, grad, gradOff, momentumBuffer, bufferOff, n, lr, momentum, dampening,
+                    weightDecay, nesterov, firstStep);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(n, GRAIN, (from, to) -> VectorTrainingKernels.sgdStep(s, ps, paramOff + from, gs,
+                gradOff + from, bs, bufferOff + from, to - from, (float) lr, (float) momentum, (float) dampening,
+                (float) weightDecay, nesterov, firstStep));
+    }
+
+    @Override
+    public double sumOfSquares(Storage x, int xOff, int n) {
+        float[] xs = f32(x);
+        if (xs == null) {
+            return super.sumOfSquares(x, xOff, n);
+        }
+        VectorSpecies<Float> s = species;
+        int blocks = (n + NORM_BLOCK - 1) / NORM_BLOCK;
+        double[] partial = new double[blocks];   // (blocks)
+        Parallel.forRange(blocks, 1, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int from = b * NORM_BLOCK;
+                partial[b] = VectorTrainingKernels.sumOfSquares(s, xs, xOff + from, Math.min(NORM_BLOCK, n - from));
+            }
+        });
+        double total = 0.0;
+        for (double p : partial) {
+            total += p;
+        }
+        return total;
+    }
+
+    @Override
+    public void scale(Storage x, int xOff, int n, double factor) {
+        float[] xs = f32(x);
+        if (xs == null) {
+            super.scale(x, xOff, n, factor);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        float f = (float) factor;
+        Parallel.forRange(n, GRAIN, (from, to) -> VectorTrainingKernels.scale(s, xs, xOff + from, to - from, f));
+    }
+
     // ------------------------------------------------------------------------------------------ layouts
 
     /**

@@ -188,6 +188,56 @@ class DeviceStorageSpiTest {
             kernelCalls++;
             cpu.scatterAdd(indexShape, dim, mem(src), srcOff, mem(index), indexOff, mem(dst), dstOff, dstStrides);
         }
+
+        @Override
+        public void crossEntropy(Storage logits, int logitsOff, int rows, int cols, Storage target, int targetOff,
+                                 Storage weight, long ignoreIndex, double labelSmoothing, Storage loss, int lossOff,
+                                 Storage logSumExp, int lseOff) {
+            kernelCalls++;
+            cpu.crossEntropy(mem(logits), logitsOff, rows, cols, mem(target), targetOff, mem(weight), ignoreIndex,
+                    labelSmoothing, mem(loss), lossOff, mem(logSumExp), lseOff);
+        }
+
+        @Override
+        public void crossEntropyBackward(Storage logits, int logitsOff, int rows, int cols, Storage target,
+                                         int targetOff, Storage weight, long ignoreIndex, double labelSmoothing,
+                                         Storage logSumExp, int lseOff, Storage gradLoss, int gradOff,
+                                         int gradStride, double scale, Storage gx, int gxOff) {
+            kernelCalls++;
+            cpu.crossEntropyBackward(mem(logits), logitsOff, rows, cols, mem(target), targetOff, mem(weight),
+                    ignoreIndex, labelSmoothing, mem(logSumExp), lseOff, mem(gradLoss), gradOff, gradStride, scale,
+                    mem(gx), gxOff);
+        }
+
+        @Override
+        public void adamStep(Storage param, int paramOff, Storage grad, int gradOff, Storage expAvg, int expAvgOff,
+                             Storage expAvgSq, int expAvgSqOff, int n, long step, double lr, double beta1,
+                             double beta2, double eps, double weightDecay, boolean decoupled) {
+            kernelCalls++;
+            cpu.adamStep(mem(param), paramOff, mem(grad), gradOff, mem(expAvg), expAvgOff, mem(expAvgSq),
+                    expAvgSqOff, n, step, lr, beta1, beta2, eps, weightDecay, decoupled);
+        }
+
+        @Override
+        public void sgdStep(Storage param, int paramOff, Storage grad, int gradOff, Storage momentumBuffer,
+                            int bufferOff, int n, double lr, double momentum, double dampening, double weightDecay,
+                            boolean nesterov, boolean firstStep) {
+            kernelCalls++;
+            cpu.sgdStep(mem(param), paramOff, mem(grad), gradOff, mem(momentumBuffer), bufferOff, n, lr, momentum,
+                    dampening, weightDecay, nesterov, firstStep);
+        }
+
+        @Override
+        public double sumOfSquares(Storage x, int xOff, int n) {
+            kernelCalls++;
+            return cpu.sumOfSquares(mem(x), xOff, n);
+        }
+
+        @Override
+        public void scale(Storage x, int xOff, int n, double factor) {
+            kernelCalls++;
+            cpu.scale(mem(x), xOff, n, factor);
+        }
     }
 
     @Test
