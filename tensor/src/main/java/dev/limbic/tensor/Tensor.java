@@ -404,7 +404,7 @@ public final class Tensor {
         if (numel != 1) {
             throw new IllegalStateException("item() needs exactly one element, tensor has shape " + Shapes.str(shape));
         }
-        return get();
+        return get(new int[shape.length]);   // any rank: [1, 1] has one element too
     }
 
     /** Element at a full multi-index (negative indices count from the end). */

@@ -308,5 +308,7 @@ class BadInputTest {
                 .hasMessageContaining("[2, 3]");
         assertThatThrownBy(() -> f32(2, 3).item())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("[2, 3]");
+        // one element at any rank is fine, as in PyTorch
+        org.assertj.core.api.Assertions.assertThat(Tensor.full(2.5, DType.F32, 1, 1).item()).isEqualTo(2.5);
     }
 }
