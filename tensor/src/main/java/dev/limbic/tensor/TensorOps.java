@@ -346,21 +346,47 @@ final class TensorOps {
         bFull[batchShape.length + 1] = n;
         Tensor ae = a.expand(aFull);
         Tensor bexp = b.expand(bFull);
-        int aBs = uniformBatchStride(ae);
-        if (aBs < 0) {
-            ae = ae.copy();
-            aBs = m * k;
+        int nb = batchShape.length;
+        // Batch dims that share one stride per operand run as one backend call; dims before them (a permuted
+        // (B, H, T, d) head view has two batch strides) are looped here instead of copying the operand
+        int split = Math.max(uniformBatchStart(ae, nb), uniformBatchStart(bexp, nb));
+        int outer = sizeBefore(batchShape, split);
+        int inner = batch / Math.max(outer, 1);
+        if (outer > 1 && inner < 4 && outer > 64) {
+            // many tiny calls would lose the backend's batch parallelism: pack the strided operands instead
+            if (uniformBatchStart(ae, nb) > 0) {
+                ae = ae.copy();
+            }
+            if (uniformBatchStart(bexp, nb) > 0) {
+                bexp = bexp.copy();
+            }
+            split = 0;
+            outer = 1;
+            inner = batch;
         }
-        int bBs = uniformBatchStride(bexp);
-        if (bBs < 0) {
-            bexp = bexp.copy();
-            bBs = k * n;
-        }
+        int aBs = batchStrideFrom(ae, split, nb);
+        int bBs = batchStrideFrom(bexp, split, nb);
         int[] sa = ae.stridesRef();
         int[] sb = bexp.stridesRef();
         int r = sa.length;
-        be.matmul(batch, m, n, k, ae.storage(), ae.offset(), aBs, sa[r - 2], sa[r - 1],
-                bexp.storage(), bexp.offset(), bBs, sb[r - 2], sb[r - 1], out.storage(), 0, m * n, n, false);
+        int[] idx = new int[split];
+        for (int o = 0; o < outer; o++) {
+            int aOff = ae.offset();
+            int bOff = bexp.offset();
+            for (int d = 0; d < split; d++) {
+                aOff += idx[d] * sa[d];
+                bOff += idx[d] * sb[d];
+            }
+            be.matmul(inner, m, n, k, ae.storage(), aOff, aBs, sa[r - 2], sa[r - 1],
+                    bexp.storage(), bOff, bBs, sb[r - 2], sb[r - 1], out.storage(), o * inner * m * n, m * n, n,
+                    false);
+            for (int d = split - 1; d >= 0; d--) {   // next outer multi-index, last dim fastest
+                if (++idx[d] < batchShape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
         return out;
     }
 
@@ -380,31 +406,36 @@ final class TensorOps {
         return stride;
     }
 
-    /** The single stride between consecutive matrices over the flattened batch dims, or -1 if there is none. */
-    private static int uniformBatchStride(Tensor t) {
+    /**
+     * The first of the {@code nb} batch dims from which on the batch dims collapse into one uniformly strided
+     * dim (size-1 dims ignored); 0 when all of them do. The innermost batch dim always collapses on its own.
+     */
+    private static int uniformBatchStart(Tensor t, int nb) {
         int[] s = t.shapeRef();
         int[] st = t.stridesRef();
-        int nb = s.length - 2;
-        if (nb == 0) {
-            return 0;
-        }
-        int inner = -1;   // stride of the innermost non-trivial batch dim
-        long expected = -1;
+        long expected = -1;   // stride the next outer non-trivial dim needs to continue the run
         for (int d = nb - 1; d >= 0; d--) {
             if (s[d] == 1) {
                 continue;
             }
-            if (inner < 0) {
-                inner = st[d];
-                expected = (long) st[d] * s[d];
-            } else {
-                if (st[d] != expected) {
-                    return -1;
-                }
-                expected *= s[d];
+            if (expected >= 0 && st[d] != expected) {
+                return d + 1;
+            }
+            expected = (long) st[d] * s[d];
+        }
+        return 0;
+    }
+
+    /** The stride between consecutive matrices over batch dims {@code [from, nb)}, which must collapse. */
+    private static int batchStrideFrom(Tensor t, int from, int nb) {
+        int[] s = t.shapeRef();
+        int[] st = t.stridesRef();
+        for (int d = nb - 1; d >= from; d--) {
+            if (s[d] != 1) {
+                return st[d];
             }
         }
-        return Math.max(inner, 0);
+        return 0;
     }
 
     // ------------------------------------------------------------------ softmax, layer norm
