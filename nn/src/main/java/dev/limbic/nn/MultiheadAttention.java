@@ -145,8 +145,7 @@ public final class MultiheadAttention extends Module implements Layer {
     }
 
     private static Tensor project(Tensor x, Tensor w, Tensor bias) {
-        Tensor y = x.matmul(w.t());
-        return bias == null ? y : y.add(bias);
+        return x.linear(w, bias);
     }
 
     private void checkInput(String who, String name, Tensor x) {

@@ -303,6 +303,63 @@ final class TensorOps {
                 (g, s) -> Derivatives.matmul(g, s[0], s[1]));
     }
 
+    /**
+     * {@code x Wᵀ + b} (PyTorch's {@code F.linear}) as one op: the bias is written into the output first and the
+     * product accumulated onto it (no second pass, no second buffer), and backward computes {@code dW = gᵀ x} in
+     * W's own {@code (out, in)} layout (the {@code matmul(w.t())} form produces it transposed, which then costs a
+     * strided copy when the weight adopts it).
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        requireSameDtype("linear", x, w);
+        Tensor.requireFloating("linear", x.dtype());
+        if (w.dim() != 2) {
+            throw new IllegalArgumentException("linear: weight must be 2-D (out, in), got shape "
+                    + Shapes.str(w.shapeRef()));
+        }
+        int outF = w.shapeRef()[0];
+        int inF = w.shapeRef()[1];
+        if (x.dim() == 0 || x.shapeRef()[x.dim() - 1] != inF) {
+            throw new IllegalArgumentException("linear: input shape " + Shapes.str(x.shapeRef()) + " must end in "
+                    + inF + " (weight " + Shapes.str(w.shapeRef()) + ")");
+        }
+        if (b != null) {
+            requireSameDtype("linear", x, b);
+            if (b.dim() != 1 || b.shapeRef()[0] != outF) {
+                throw new IllegalArgumentException("linear: bias shape " + Shapes.str(b.shapeRef()) + " must be ["
+                        + outF + "] for weight " + Shapes.str(w.shapeRef()));
+            }
+        }
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = outF;
+        int rows = Shapes.numel(outShape) / Math.max(outF, 1);
+        Tensor x2 = x.dim() == 1 ? x.detach().unsqueeze(0) : x;
+        int rowStride = foldedRowStride(x2);
+        if (rowStride < 0) {   // leading dims that do not fold into one row stride: pack them
+            x2 = x2.detach().copy();
+            rowStride = inF;
+        }
+        Backend be = x.backend();
+        Tensor out = Tensor.emptyLike(be, x.dtype(), outShape);
+        if (out.numel() > 0) {
+            if (b != null) {
+                be.copy(new int[] {rows, outF}, b.storage(), b.offset(), new int[] {0, b.stridesRef()[0]},
+                        out.storage(), 0, new int[] {outF, 1});
+            }
+            int[] xs = x2.stridesRef();
+            int[] ws = w.stridesRef();
+            if (inF > 0) {
+                // B = Wᵀ: element (p, j) is W[j, p]
+                be.matmul(1, rows, outF, inF, x2.storage(), x2.offset(), 0, rowStride, xs[xs.length - 1],
+                        w.storage(), w.offset(), 0, ws[1], ws[0], out.storage(), 0, 0, outF, b != null);
+            }
+        }
+        int rs = rowStride;
+        int[] xShape = x.shapeRef();
+        boolean[] wants = {x.requiresGrad(), w.requiresGrad(), b != null && b.requiresGrad()};
+        return Autograd.record(out, "linear", new Tensor[] {x, w, b}, new Tensor[] {x2, w},
+                (g, s) -> Derivatives.linear(g, s[0], s[1], rs, rows, xShape, wants[0], wants[1], wants[2]));
+    }
+
     /** Both operands at least 2-D; batch dims broadcast. Not recorded. */
     static Tensor matmulNd(Tensor a, Tensor b) {
         int[] as = a.shapeRef();
@@ -391,7 +448,7 @@ final class TensorOps {
     }
 
     /** Row stride if all of A's leading dims and its row dim collapse into one uniformly strided dim, else -1. */
-    private static int foldedRowStride(Tensor a) {
+    static int foldedRowStride(Tensor a) {
         int[] s = a.shapeRef();
         int[] st = a.stridesRef();
         int r = s.length;
