@@ -308,7 +308,8 @@ public final class ScaledDotProductAttention {
 
     /**
      * Which rows of the expanded mask are −∞ for every key, indexed by the mask's own (non-broadcast) extent:
-     * {@code [b·H·T + h·T + t]} with broadcast dims read at index 0. Null when there is none.
+     * {@code [b·H·T + h·T + t]} with broadcast dims read at index 0. Null when there is none. Rejects NaN and +∞,
+     * which would turn whole rows into NaN.
      */
     private static boolean[] emptyRows(Tensor m) {
         int[] sh = m.shapeRef();
@@ -325,8 +326,14 @@ public final class ScaledDotProductAttention {
                 for (int t = 0; t < nt; t++) {
                     int base = m.offset() + b * st[0] + h * st[1] + t * st[2];
                     boolean allMasked = ns > 0;
-                    for (int j = 0; j < ns && allMasked; j++) {
-                        allMasked = host.getAsDouble(base + j * st[3]) == Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < ns; j++) {
+                        double v = host.getAsDouble(base + j * st[3]);
+                        if (Double.isNaN(v) || v == Double.POSITIVE_INFINITY) {
+                            throw new IllegalArgumentException("attention: the additive mask holds " + v
+                                    + " at [" + b + ", " + h + ", " + t + ", " + j + "]; use 0 to keep a key and a "
+                                    + "negative value or -Infinity to mask it");
+                        }
+                        allMasked &= v == Double.NEGATIVE_INFINITY;
                     }
                     empty[(b * nh + h) * nt + t] = allMasked;
                     any |= allMasked;

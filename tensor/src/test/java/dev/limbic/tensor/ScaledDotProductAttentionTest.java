@@ -299,6 +299,12 @@ class ScaledDotProductAttentionTest {
         assertThatThrownBy(() -> ScaledDotProductAttention.attend(q, k, v, 2, 1,
                 Tensor.zeros(2, 1, 1, 4).requiresGrad(true), 0, null, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not differentiated");
+        assertThatThrownBy(() -> ScaledDotProductAttention.attend(q, k, v, 2, 1,
+                Tensor.of(new float[] {0, 0, Float.NaN, 0}, 1, 1, 1, 4), 0, null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN at [0, 0, 0, 2]");
+        assertThatThrownBy(() -> ScaledDotProductAttention.attend(q, k, v, 2, 1,
+                Tensor.of(new float[] {0, Float.POSITIVE_INFINITY, 0, 0}, 4), 0, null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Infinity at [0, 0, 0, 1]");
         assertThatThrownBy(() -> ScaledDotProductAttention.attend(q, k, v, 2, 1, null, 1.0, new SplittableRandom(1),
                 false)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[0, 1)");
         assertThatThrownBy(() -> ScaledDotProductAttention.attend(q, k, v, 2, 1, null, 0.1, null, false))
