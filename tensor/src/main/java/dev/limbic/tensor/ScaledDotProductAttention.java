@@ -2,7 +2,6 @@ package dev.limbic.tensor;
 
 import dev.limbic.tensor.backend.Backend;
 import dev.limbic.tensor.backend.BinaryOp;
-import dev.limbic.tensor.backend.UnaryOp;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,6 +22,9 @@ import java.util.random.RandomGenerator;
  * −10000 or the dtype's most negative finite value) are ordinary additions, exactly as in Hugging Face.
  */
 public final class ScaledDotProductAttention {
+    /** Strides of a scalar broadcast over an (H, T, S) block. */
+    private static final int[] ZERO_STRIDES = {0, 0, 0};
+
     private ScaledDotProductAttention() {
     }
 
@@ -177,6 +179,7 @@ public final class ScaledDotProductAttention {
         int[] vst = v.stridesRef();
         int[] headShape = {g.h, g.t, g.s};
         int[] headStrides = {g.t * g.s, g.s, 1};
+        Tensor scaleT = Tensor.scalar(scale, q.dtype()).toBackend(be);
         for (int b = 0; b < g.b; b++) {
             int pOff = keepAll ? b * per : 0;
             // scores[h] = Q_h K_hᵀ: head h of Q starts h·d features in; Kᵀ is K with swapped strides
@@ -184,7 +187,9 @@ public final class ScaledDotProductAttention {
                     q.storage(), q.offset() + b * qst[0], g.d * qst[2], qst[1], qst[2],
                     k.storage(), k.offset() + b * kst[0], g.d * kst[2], kst[2], kst[1],
                     scores.storage(), 0, g.t * g.s, g.s, false);
-            be.unary(UnaryOp.AFFINE, scores.storage(), 0, scores.storage(), 0, per, scale, 0.0);   // in place
+            // in place (Backend#binary allows it for a dense operand): scores ·= scale, then += mask
+            be.binary(BinaryOp.MUL, headShape, scores.storage(), 0, headStrides, scaleT.storage(), scaleT.offset(),
+                    ZERO_STRIDES, scores.storage(), 0);
             if (m != null) {
                 int[] mst = m.stridesRef();
                 be.binary(BinaryOp.ADD, headShape, scores.storage(), 0, headStrides, m.storage(),
@@ -236,6 +241,7 @@ public final class ScaledDotProductAttention {
         int[] vst = v.stridesRef();
         int ldo = g.h * g.dv;
         int goOff = go.offset();
+        Tensor scaleT = Tensor.scalar(scale, go.dtype()).toBackend(be);
         for (int b = 0; b < g.b; b++) {
             int pOff = b * per;
             int gob = goOff + b * g.t * ldo;
@@ -262,7 +268,8 @@ public final class ScaledDotProductAttention {
             }
             be.softmaxBackward(false, probs.storage(), probs.offset() + pOff, dP.storage(), 0, dS.storage(), 0,
                     g.h * g.t, g.s);
-            be.unary(UnaryOp.AFFINE, dS.storage(), 0, dS.storage(), 0, per, scale, 0.0);   // in place
+            be.binary(BinaryOp.MUL, headShape, dS.storage(), 0, headStrides, scaleT.storage(), scaleT.offset(),
+                    ZERO_STRIDES, dS.storage(), 0);   // in place
             if (dq != null) {
                 // dQ_h = dS_h K_h
                 int[] st = dq.stridesRef();
