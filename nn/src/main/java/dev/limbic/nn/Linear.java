@@ -38,8 +38,7 @@ public final class Linear extends Module implements Layer {
             throw new IllegalArgumentException("Linear(" + inFeatures + "→" + outFeatures + "): input shape "
                     + java.util.Arrays.toString(x.shape()) + " must end in " + inFeatures);
         }
-        Tensor y = x.matmul(weight.get().t());   // (..., out)
-        return bias == null ? y : y.add(bias.get());
+        return x.linear(weight.get(), bias == null ? null : bias.get());   // (..., out)
     }
 
     public Parameter weight() {

@@ -2,6 +2,7 @@ package dev.limbic.tensor;
 
 import dev.limbic.tensor.backend.Backend;
 import dev.limbic.tensor.backend.BinaryOp;
+import dev.limbic.tensor.backend.ReduceOp;
 import dev.limbic.tensor.backend.UnaryOp;
 
 /**
@@ -120,6 +121,42 @@ final class Derivatives {
             gb = gb.reshape(b.shapeRef());
         }
         return new Tensor[] {ga, gb};
+    }
+
+    /** {@code y = x Wᵀ + b} over {@code rows} folded rows of x (row stride {@code rowStride}). */
+    static Tensor[] linear(Tensor g, Tensor x, Tensor w, int rowStride, int rows, int[] xShape, boolean wantX,
+                           boolean wantW, boolean wantB) {
+        Tensor gc = g.contiguous();   // (rows, out)
+        Backend be = gc.backend();
+        int outF = w.shapeRef()[0];
+        int inF = w.shapeRef()[1];
+        int[] ws = w.stridesRef();
+        int[] xs = x.stridesRef();
+        boolean empty = rows == 0 || outF == 0 || inF == 0;   // fresh (zeroed) buffers are then the answer
+        Tensor gx = null;
+        if (wantX) {
+            // dx = g W
+            gx = Tensor.emptyLike(be, g.dtype(), xShape);
+        }
+        if (wantX && !empty) {
+            be.matmul(1, rows, inF, outF, gc.storage(), gc.offset(), 0, outF, 1, w.storage(), w.offset(), 0, ws[0],
+                    ws[1], gx.storage(), 0, 0, inF, false);
+        }
+        Tensor gw = null;
+        if (wantW) {
+            gw = Tensor.emptyLike(be, g.dtype(), new int[] {outF, inF});
+        }
+        if (wantW && !empty) {
+            // dW = gᵀ x, in W's (out, in) layout
+            be.matmul(1, outF, inF, rows, gc.storage(), gc.offset(), 0, 1, outF, x.storage(), x.offset(), 0,
+                    rowStride, xs[xs.length - 1], gw.storage(), 0, 0, inF, false);
+        }
+        Tensor gb = null;
+        if (wantB) {
+            gb = Tensor.emptyLike(be, g.dtype(), new int[] {outF});
+            be.reduce(ReduceOp.SUM, gc.storage(), gc.offset(), 1, rows, outF, gb.storage(), 0);
+        }
+        return new Tensor[] {gx, gw, gb};
     }
 
     static Tensor softmax(Tensor g, Tensor y, boolean log, int rows, int cols) {

@@ -1077,6 +1077,15 @@ public final class Tensor {
         return TensorOps.matmul(this, other);
     }
 
+    /**
+     * {@code this Wᵀ + bias} (PyTorch's {@code F.linear}): {@code weight (out, in)}, {@code bias (out)} or null,
+     * this {@code (..., in)} → {@code (..., out)}. One fused op: the same values as {@code matmul(weight.t())
+     * .add(bias)} without the second pass, and the weight gradient in the weight's own layout.
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        return TensorOps.linear(this, weight, bias);
+    }
+
     public Tensor softmax(int dim) {
         return TensorOps.softmax(this, dim, false);
     }

@@ -303,6 +303,63 @@ final class TensorOps {
                 (g, s) -> Derivatives.matmul(g, s[0], s[1]));
     }
 
+    /**
+     * {@code x Wᵀ + b} (PyTorch's {@code F.linear}) as one op: the bias is written into the output first and the
+     * product accumulated onto it (no second pass, no second buffer), and backward computes {@code dW = gᵀ x} in
+     * W's own {@code (out, in)} layout (the {@code matmul(w.t())} form produces it transposed, which then costs a
+     * strided copy when the weight adopts it).
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        requireSameDtype("linear", x, w);
+        Tensor.requireFloating("linear", x.dtype());
+        if (w.dim() != 2) {
+            throw new IllegalArgumentException("linear: weight must be 2-D (out, in), got shape "
+                    + Shapes.str(w.shapeRef()));
+        }
+        int outF = w.shapeRef()[0];
+        int inF = w.shapeRef()[1];
+        if (x.dim() == 0 || x.shapeRef()[x.dim() - 1] != inF) {
+            throw new IllegalArgumentException("linear: input shape " + Shapes.str(x.shapeRef()) + " must end in "
+                    + inF + " (weight " + Shapes.str(w.shapeRef()) + ")");
+        }
+        if (b != null) {
+            requireSameDtype("linear", x, b);
+            if (b.dim() != 1 || b.shapeRef()[0] != outF) {
+                throw new IllegalArgumentException("linear: bias shape " + Shapes.str(b.shapeRef()) + " must be ["
+                        + outF + "] for weight " + Shapes.str(w.shapeRef()));
+            }
+        }
+        int[] outShape = x.shape();
+        outShape[outShape.length - 1] = outF;
+        int rows = Shapes.numel(outShape) / Math.max(outF, 1);
+        Tensor x2 = x.dim() == 1 ? x.detach().unsqueeze(0) : x;
+        int rowStride = foldedRowStride(x2);
+        if (rowStride < 0) {   // leading dims that do not fold into one row stride: pack them
+            x2 = x2.detach().copy();
+            rowStride = inF;
+        }
+        Backend be = x.backend();
+        Tensor out = Tensor.emptyLike(be, x.dtype(), outShape);
+        if (out.numel() > 0) {
+            if (b != null) {
+                be.copy(new int[] {rows, outF}, b.storage(), b.offset(), new int[] {0, b.stridesRef()[0]},
+                        out.storage(), 0, new int[] {outF, 1});
+            }
+            int[] xs = x2.stridesRef();
+            int[] ws = w.stridesRef();
+            if (inF > 0) {
+                // B = Wᵀ: element (p, j) is W[j, p]
+                be.matmul(1, rows, outF, inF, x2.storage(), x2.offset(), 0, rowStride, xs[xs.length - 1],
+                        w.storage(), w.offset(), 0, ws[1], ws[0], out.storage(), 0, 0, outF, b != null);
+            }
+        }
+        int rs = rowStride;
+        int[] xShape = x.shapeRef();
+        boolean[] wants = {x.requiresGrad(), w.requiresGrad(), b != null && b.requiresGrad()};
+        return Autograd.record(out, "linear", new Tensor[] {x, w, b}, new Tensor[] {x2, w},
+                (g, s) -> Derivatives.linear(g, s[0], s[1], rs, rows, xShape, wants[0], wants[1], wants[2]));
+    }
+
     /** Both operands at least 2-D; batch dims broadcast. Not recorded. */
     static Tensor matmulNd(Tensor a, Tensor b) {
         int[] as = a.shapeRef();
@@ -346,26 +403,52 @@ final class TensorOps {
         bFull[batchShape.length + 1] = n;
         Tensor ae = a.expand(aFull);
         Tensor bexp = b.expand(bFull);
-        int aBs = uniformBatchStride(ae);
-        if (aBs < 0) {
-            ae = ae.copy();
-            aBs = m * k;
+        int nb = batchShape.length;
+        // Batch dims that share one stride per operand run as one backend call; dims before them (a permuted
+        // (B, H, T, d) head view has two batch strides) are looped here instead of copying the operand
+        int split = Math.max(uniformBatchStart(ae, nb), uniformBatchStart(bexp, nb));
+        int outer = sizeBefore(batchShape, split);
+        int inner = batch / Math.max(outer, 1);
+        if (outer > 1 && inner < 4 && outer > 64) {
+            // many tiny calls would lose the backend's batch parallelism: pack the strided operands instead
+            if (uniformBatchStart(ae, nb) > 0) {
+                ae = ae.copy();
+            }
+            if (uniformBatchStart(bexp, nb) > 0) {
+                bexp = bexp.copy();
+            }
+            split = 0;
+            outer = 1;
+            inner = batch;
         }
-        int bBs = uniformBatchStride(bexp);
-        if (bBs < 0) {
-            bexp = bexp.copy();
-            bBs = k * n;
-        }
+        int aBs = batchStrideFrom(ae, split, nb);
+        int bBs = batchStrideFrom(bexp, split, nb);
         int[] sa = ae.stridesRef();
         int[] sb = bexp.stridesRef();
         int r = sa.length;
-        be.matmul(batch, m, n, k, ae.storage(), ae.offset(), aBs, sa[r - 2], sa[r - 1],
-                bexp.storage(), bexp.offset(), bBs, sb[r - 2], sb[r - 1], out.storage(), 0, m * n, n, false);
+        int[] idx = new int[split];
+        for (int o = 0; o < outer; o++) {
+            int aOff = ae.offset();
+            int bOff = bexp.offset();
+            for (int d = 0; d < split; d++) {
+                aOff += idx[d] * sa[d];
+                bOff += idx[d] * sb[d];
+            }
+            be.matmul(inner, m, n, k, ae.storage(), aOff, aBs, sa[r - 2], sa[r - 1],
+                    bexp.storage(), bOff, bBs, sb[r - 2], sb[r - 1], out.storage(), o * inner * m * n, m * n, n,
+                    false);
+            for (int d = split - 1; d >= 0; d--) {   // next outer multi-index, last dim fastest
+                if (++idx[d] < batchShape[d]) {
+                    break;
+                }
+                idx[d] = 0;
+            }
+        }
         return out;
     }
 
     /** Row stride if all of A's leading dims and its row dim collapse into one uniformly strided dim, else -1. */
-    private static int foldedRowStride(Tensor a) {
+    static int foldedRowStride(Tensor a) {
         int[] s = a.shapeRef();
         int[] st = a.stridesRef();
         int r = s.length;
@@ -380,31 +463,36 @@ final class TensorOps {
         return stride;
     }
 
-    /** The single stride between consecutive matrices over the flattened batch dims, or -1 if there is none. */
-    private static int uniformBatchStride(Tensor t) {
+    /**
+     * The first of the {@code nb} batch dims from which on the batch dims collapse into one uniformly strided
+     * dim (size-1 dims ignored); 0 when all of them do. The innermost batch dim always collapses on its own.
+     */
+    private static int uniformBatchStart(Tensor t, int nb) {
         int[] s = t.shapeRef();
         int[] st = t.stridesRef();
-        int nb = s.length - 2;
-        if (nb == 0) {
-            return 0;
-        }
-        int inner = -1;   // stride of the innermost non-trivial batch dim
-        long expected = -1;
+        long expected = -1;   // stride the next outer non-trivial dim needs to continue the run
         for (int d = nb - 1; d >= 0; d--) {
             if (s[d] == 1) {
                 continue;
             }
-            if (inner < 0) {
-                inner = st[d];
-                expected = (long) st[d] * s[d];
-            } else {
-                if (st[d] != expected) {
-                    return -1;
-                }
-                expected *= s[d];
+            if (expected >= 0 && st[d] != expected) {
+                return d + 1;
+            }
+            expected = (long) st[d] * s[d];
+        }
+        return 0;
+    }
+
+    /** The stride between consecutive matrices over batch dims {@code [from, nb)}, which must collapse. */
+    private static int batchStrideFrom(Tensor t, int from, int nb) {
+        int[] s = t.shapeRef();
+        int[] st = t.stridesRef();
+        for (int d = nb - 1; d >= from; d--) {
+            if (s[d] != 1) {
+                return st[d];
             }
         }
-        return Math.max(inner, 0);
+        return 0;
     }
 
     // ------------------------------------------------------------------ softmax, layer norm
