@@ -2,6 +2,7 @@ package dev.limbic.tensor.backend;
 
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.SpikeSurrogate;
 import dev.limbic.tensor.Storage;
 
 /**
@@ -185,4 +186,25 @@ public interface Backend {
 
     /** {@code x[i] *= factor} over {@code n} contiguous elements, in place (no new buffer). */
     void scale(Storage x, int xOff, int n, double factor);
+
+    // ------------------------------------------------------------------ spiking kernels
+
+    /**
+     * Leaky integrate-and-fire membrane update over {@code n} contiguous elements:
+     * {@code u[i] = β·v[i] + current[i] − resetAmount·H(v[i] − θ)}, with {@code H(z) = 1} if {@code z > 0} else 0.
+     * The comparison is made in the storages' dtype ({@code θ} rounded to it first), so a spike decided on a
+     * stored F32 membrane agrees with {@code v > (float) θ}; {@code resetAmount = 0} skips the reset term.
+     * {@code out} may be the same storage region as {@code v} or {@code current}.
+     */
+    void lifIntegrate(Storage v, int vOff, Storage current, int cOff, Storage out, int outOff, int n, double beta,
+                      double threshold, double resetAmount);
+
+    /**
+     * Surrogate-gradient backward of a spike: {@code gx[i] = g[i]·(base + scale·σ'(x[i] − θ, α))} over {@code n}
+     * contiguous elements, where {@code σ'} is {@link SpikeSurrogate#derivative}. A spike's own backward is
+     * {@code base = 0, scale = 1}; an integrate step whose reset stays attached to the graph uses
+     * {@code base = β, scale = −resetAmount}.
+     */
+    void spikeSurrogateBackward(SpikeSurrogate surrogate, double alpha, double threshold, double base, double scale,
+                                Storage x, int xOff, Storage g, int gOff, Storage gx, int gxOff, int n);
 }

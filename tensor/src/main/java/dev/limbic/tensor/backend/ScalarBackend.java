@@ -2,6 +2,7 @@ package dev.limbic.tensor.backend;
 
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.SpikeSurrogate;
 import dev.limbic.tensor.Storage;
 
 /**
@@ -727,5 +728,40 @@ public class ScalarBackend implements Backend {
                 xs.set(xOff + i, xs.get(xOff + i) * factor);
             }
         });
+    }
+
+    // ------------------------------------------------------------------------------------------ spiking
+
+    /** {@code value} as the storage's dtype holds it: thresholds compare like PyTorch's {@code V - θ} in F32. */
+    private static double inDtype(Storage s, double value) {
+        return s.dtype() == DType.F32 ? (double) (float) value : value;
+    }
+
+    @Override
+    public void lifIntegrate(Storage v, int vOff, Storage current, int cOff, Storage out, int outOff, int n,
+                             double beta, double threshold, double resetAmount) {
+        HostBuffers vs = HostBuffers.of(v);
+        HostBuffers cs = HostBuffers.of(current);
+        HostBuffers os = HostBuffers.of(out);
+        double th = inDtype(v, threshold);
+        for (int i = 0; i < n; i++) {
+            double vi = vs.get(vOff + i);
+            double reset = vi > th ? resetAmount : 0.0;
+            os.set(outOff + i, beta * vi + cs.get(cOff + i) - reset);
+        }
+    }
+
+    @Override
+    public void spikeSurrogateBackward(SpikeSurrogate surrogate, double alpha, double threshold, double base,
+                                       double scale, Storage x, int xOff, Storage g, int gOff, Storage gx, int gxOff,
+                                       int n) {
+        HostBuffers xs = HostBuffers.of(x);
+        HostBuffers gs = HostBuffers.of(g);
+        HostBuffers gxs = HostBuffers.of(gx);
+        double th = inDtype(x, threshold);
+        for (int i = 0; i < n; i++) {
+            double d = surrogate.derivative(xs.get(xOff + i) - th, alpha);
+            gxs.set(gxOff + i, gs.get(gOff + i) * (base + scale * d));
+        }
     }
 }

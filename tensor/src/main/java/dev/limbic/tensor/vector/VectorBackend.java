@@ -2,6 +2,7 @@ package dev.limbic.tensor.vector;
 
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.SpikeSurrogate;
 import dev.limbic.tensor.Storage;
 import dev.limbic.tensor.backend.BinaryOp;
 import dev.limbic.tensor.backend.Parallel;
@@ -572,5 +573,45 @@ public final class VectorBackend extends ScalarBackend {
             }
             return off;
         }
+    }
+
+    // ------------------------------------------------------------------------------------------ spiking
+
+    @Override
+    public void lifIntegrate(Storage v, int vOff, Storage current, int cOff, Storage out, int outOff, int n,
+                             double beta, double threshold, double resetAmount) {
+        float[] vs = f32(v);
+        float[] cs = f32(current);
+        float[] os = f32(out);
+        if (vs == null || cs == null || os == null) {
+            super.lifIntegrate(v, vOff, current, cOff, out, outOff, n, beta, threshold, resetAmount);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        float b = (float) beta;
+        float th = (float) threshold;
+        float r = (float) resetAmount;
+        Parallel.forRange(n, GRAIN, (from, to) -> SpikingKernels.lifIntegrate(s, vs, vOff + from, cs, cOff + from,
+                os, outOff + from, to - from, b, th, r));
+    }
+
+    @Override
+    public void spikeSurrogateBackward(SpikeSurrogate surrogate, double alpha, double threshold, double base,
+                                       double scale, Storage x, int xOff, Storage g, int gOff, Storage gx, int gxOff,
+                                       int n) {
+        float[] xs = f32(x);
+        float[] gs = f32(g);
+        float[] gxs = f32(gx);
+        if (xs == null || gs == null || gxs == null) {
+            super.spikeSurrogateBackward(surrogate, alpha, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, n);
+            return;
+        }
+        VectorSpecies<Float> s = species;
+        float a = (float) alpha;
+        float th = (float) threshold;
+        float b = (float) base;
+        float sc = (float) scale;
+        Parallel.forRange(n, GRAIN, (from, to) -> SpikingKernels.surrogateBackward(surrogate, s, a, th, b, sc, xs,
+                xOff + from, gs, gOff + from, gxs, gxOff + from, to - from));
     }
 }

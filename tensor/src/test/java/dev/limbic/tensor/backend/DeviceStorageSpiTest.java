@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.DeviceStorage;
 import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.SpikeSurrogate;
 import dev.limbic.tensor.Storage;
 import dev.limbic.tensor.Tensor;
 import java.util.List;
@@ -238,6 +239,22 @@ class DeviceStorageSpiTest {
             kernelCalls++;
             cpu.scale(mem(x), xOff, n, factor);
         }
+
+        @Override
+        public void lifIntegrate(Storage v, int vOff, Storage current, int cOff, Storage out, int outOff, int n,
+                                 double beta, double threshold, double resetAmount) {
+            kernelCalls++;
+            cpu.lifIntegrate(mem(v), vOff, mem(current), cOff, mem(out), outOff, n, beta, threshold, resetAmount);
+        }
+
+        @Override
+        public void spikeSurrogateBackward(SpikeSurrogate surrogate, double alpha, double threshold, double base,
+                                           double scale, Storage x, int xOff, Storage g, int gOff, Storage gx,
+                                           int gxOff, int n) {
+            kernelCalls++;
+            cpu.spikeSurrogateBackward(surrogate, alpha, threshold, base, scale, mem(x), xOff, mem(g), gOff, mem(gx),
+                    gxOff, n);
+        }
     }
 
     @Test
@@ -282,6 +299,31 @@ class DeviceStorageSpiTest {
         assertThat(joined.shape()).containsExactly(4, 2, 2);
         // a[b, r, c] = 12b + 4r + c; permuted to (c, b, r), c in {1,2}, r in {2,0}
         assertThat(picked.toFloatArray()).containsExactly(9, 1, 21, 13, 10, 2, 22, 14);
+    }
+
+    @Test
+    void spikingOpsRunOnTheDevice() {
+        FakeDevice device = new FakeDevice();
+        Tensor vHost = Tensor.randn(4, DType.F32, 3, 5).add(1.0);
+        Tensor cHost = Tensor.randn(5, DType.F32, 3, 5);
+        Tensor v = vHost.toBackend(device).requiresGrad(true);
+        Tensor c = cHost.toBackend(device).requiresGrad(true);
+        Tensor u = dev.limbic.tensor.SpikingOps.lifIntegrate(v, c, 0.9, 1.0, 1.0, true, SpikeSurrogate.ARCTAN, 2.0);
+        Tensor g = dev.limbic.tensor.SpikingOps.surrogateGradient(u, u, 1.0, SpikeSurrogate.GAUSSIAN, 0.5);
+        u.sum().backward();
+        assertThat(u.storage().backend()).isSameAs(device);
+        assertThat(g.storage().backend()).isSameAs(device);
+        assertThat(v.grad().storage().backend()).isSameAs(device);
+
+        Tensor vr = vHost.detach().requiresGrad(true);
+        Tensor ur = dev.limbic.tensor.SpikingOps.lifIntegrate(vr, cHost, 0.9, 1.0, 1.0, true, SpikeSurrogate.ARCTAN,
+                2.0);
+        ur.sum().backward();
+        org.assertj.core.data.Offset<Float> tol = org.assertj.core.data.Offset.offset(1e-6f);
+        assertThat(u.toFloatArray()).containsExactly(ur.toFloatArray(), tol);
+        assertThat(v.grad().toFloatArray()).containsExactly(vr.grad().toFloatArray(), tol);
+        assertThat(g.toFloatArray()).containsExactly(dev.limbic.tensor.SpikingOps.surrogateGradient(ur.detach(),
+                ur.detach(), 1.0, SpikeSurrogate.GAUSSIAN, 0.5).toFloatArray(), tol);
     }
 
     @Test
