@@ -188,6 +188,46 @@ class DeviceStorageSpiTest {
             kernelCalls++;
             cpu.scatterAdd(indexShape, dim, mem(src), srcOff, mem(index), indexOff, mem(dst), dstOff, dstStrides);
         }
+
+        @Override
+        public void lstmCellForward(int batch, int hidden, Storage gates, int gatesOff, Storage cPrev, int cPrevOff,
+                                    Storage hPrev, int hPrevOff, Storage act, int actOff, Storage h, int hOff,
+                                    Storage c, int cOff, Storage tanhC, int tanhCOff, Storage lengths,
+                                    int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.lstmCellForward(batch, hidden, mem(gates), gatesOff, mem(cPrev), cPrevOff, mem(hPrev), hPrevOff,
+                    mem(act), actOff, mem(h), hOff, mem(c), cOff, mem(tanhC), tanhCOff, mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void lstmCellBackward(int batch, int hidden, Storage act, int actOff, Storage cPrev, int cPrevOff,
+                                     Storage tanhC, int tanhCOff, Storage dh, int dhOff, Storage dc, int dcOff,
+                                     Storage dGates, int dGatesOff, Storage dcPrev, int dcPrevOff, Storage dhPrev,
+                                     int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.lstmCellBackward(batch, hidden, mem(act), actOff, mem(cPrev), cPrevOff, mem(tanhC), tanhCOff, mem(dh),
+                    dhOff, mem(dc), dcOff, mem(dGates), dGatesOff, mem(dcPrev), dcPrevOff, mem(dhPrev), dhPrevOff,
+                    mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void gruCellForward(int batch, int hidden, Storage gi, int giOff, Storage gh, int ghOff, Storage hPrev,
+                                   int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage lengths,
+                                   int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.gruCellForward(batch, hidden, mem(gi), giOff, mem(gh), ghOff, mem(hPrev), hPrevOff, mem(act), actOff,
+                    mem(h), hOff, mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void gruCellBackward(int batch, int hidden, Storage act, int actOff, Storage gh, int ghOff,
+                                    Storage hPrev, int hPrevOff, Storage dh, int dhOff, Storage dGi, int dGiOff,
+                                    Storage dGh, int dGhOff, Storage dhPrev, int dhPrevOff, Storage lengths,
+                                    int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.gruCellBackward(batch, hidden, mem(act), actOff, mem(gh), ghOff, mem(hPrev), hPrevOff, mem(dh), dhOff,
+                    mem(dGi), dGiOff, mem(dGh), dGhOff, mem(dhPrev), dhPrevOff, mem(lengths), lengthsOff, step);
+        }
     }
 
     @Test
