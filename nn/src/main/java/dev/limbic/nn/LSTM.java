@@ -1,9 +1,12 @@
 package dev.limbic.nn;
 
-import dev.limbic.tensor.Tensor;
+import dev.limbic.tensor.DType;
 import dev.limbic.tensor.RecurrentOps;
+import dev.limbic.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
@@ -121,7 +124,7 @@ public final class LSTM extends Module {
     }
 
     private Output forward(Tensor x, Tensor h0, Tensor c0, long[] lengths) {
-        java.util.Map<String, Parameter> params = namedParameters();
+        Map<String, Parameter> params = namedParameters();
         return run(x, h0, c0, lengths, name -> params.get(name).get());
     }
 
@@ -160,7 +163,7 @@ public final class LSTM extends Module {
         }
         Tensor wHhT = w.wHh().t();
         Tensor zero = Tensor.scalar(0.0, xProj.dtype());
-        List<Tensor> outs = new ArrayList<>(java.util.Collections.nCopies(steps, (Tensor) null));
+        List<Tensor> outs = new ArrayList<>(Collections.nCopies(steps, (Tensor) null));
         for (int s = 0; s < steps; s++) {
             int t = reverse ? steps - 1 - s : s;
             Tensor gates = x.select(0, t).add(h.matmul(wHhT));   // (B, 4H)
@@ -192,7 +195,7 @@ public final class LSTM extends Module {
         return new Tensor[] {Tensor.stack(outs, 0), h, c};
     }
 
-    private dev.limbic.tensor.DType parameterType() {
+    private DType parameterType() {
         return parameters().get(0).dtype();
     }
 

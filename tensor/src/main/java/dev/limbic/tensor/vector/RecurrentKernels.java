@@ -68,7 +68,7 @@ final class RecurrentKernels {
         FloatVector e = expNeg(x.abs().min(Z_MAX));
         FloatVector s = x.broadcast(1f).div(e.add(1f));
         FloatVector y = s.blend(e.mul(s), x.compare(VectorOperators.LT, 0f));
-        return y.blend(x, x.test(VectorOperators.IS_NAN));
+        return y.blend(x, x.compare(VectorOperators.NE, x));
     }
 
     static FloatVector tanh(FloatVector x) {
@@ -82,7 +82,7 @@ final class RecurrentKernels {
         p = p.fma(x2, x2.broadcast(T3));
         FloatVector small = p.mul(x2).fma(x, x);   // x + x³·P(x²)
         VectorMask<Float> isSmall = a.compare(VectorOperators.LT, TANH_SMALL);
-        return large.blend(small, isSmall).blend(x, x.test(VectorOperators.IS_NAN));
+        return large.blend(small, isSmall).blend(x, x.compare(VectorOperators.NE, x));
     }
 
     /** {@code y[i] = σ(x[i])} for {@code i < n}; exposed for the accuracy test. */
