@@ -95,7 +95,7 @@ public final class GRU extends Module {
 
     /** Per-row lengths in [0, T] (packed-sequence semantics), or null for full length. */
     public Output forward(Tensor x, Tensor h0, int[] lengths) {
-        return forward(x, h0, Recurrent.lengthsOf(who(), lengths));
+        return forward(x, h0, Recurrent.lengthsOf(lengths));
     }
 
     /** Per-row lengths as a 1-D integer tensor {@code [B]} (I64 or I32), or null for full length. */

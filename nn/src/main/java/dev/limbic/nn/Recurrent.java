@@ -131,7 +131,7 @@ final class Recurrent {
         return lengths;
     }
 
-    static long[] lengthsOf(String who, int[] lengths) {
+    static long[] lengthsOf(int[] lengths) {
         if (lengths == null) {
             return null;
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.DeviceStorage;
 import dev.limbic.tensor.HostStorage;
+import dev.limbic.tensor.RecurrentOps;
 import dev.limbic.tensor.Storage;
 import dev.limbic.tensor.Tensor;
 import java.util.List;
@@ -272,6 +273,50 @@ class DeviceStorageSpiTest {
         assertThat(joined.shape()).containsExactly(4, 2, 2);
         // a[b, r, c] = 12b + 4r + c; permuted to (c, b, r), c in {1,2}, r in {2,0}
         assertThat(picked.toFloatArray()).containsExactly(9, 1, 21, 13, 10, 2, 22, 14);
+    }
+
+    @Test
+    void recurrentSequencesRunOnTheDeviceAndMatchTheHost() {
+        FakeDevice device = new FakeDevice();
+        Tensor xHost = Tensor.randn(11, DType.F32, 4, 3, 8);   // (T, B, 4H), H = 2
+        Tensor wHost = Tensor.randn(12, DType.F32, 8, 2);
+        Tensor bHost = Tensor.randn(13, DType.F32, 8);
+        Tensor hHost = Tensor.randn(14, DType.F32, 3, 2);
+        Tensor lengths = Tensor.ofLongs(new long[] {4, 1, 2}, 3);
+        float[][] onDevice = lstmRun(xHost.toBackend(device), wHost.toBackend(device), bHost.toBackend(device),
+                hHost.toBackend(device), lengths.toBackend(device), device);
+        float[][] onHost = lstmRun(xHost, wHost, bHost, hHost, lengths, null);
+        for (int k = 0; k < onHost.length; k++) {
+            assertThat(onDevice[k]).as("lstm result " + k).containsExactly(onHost[k],
+                    org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        Tensor gx = Tensor.randn(15, DType.F32, 4, 3, 6);   // (T, B, 3H)
+        Tensor gw = Tensor.randn(16, DType.F32, 6, 2);
+        Tensor x = gx.toBackend(device).detach().requiresGrad(true);
+        Tensor w = gw.toBackend(device).detach().requiresGrad(true);
+        RecurrentOps.GruSequence g = RecurrentOps.gruSequence(x, w, null, null, null, lengths.toBackend(device), true);
+        g.output().sum().add(g.hN().sum()).backward();
+        assertThat(x.grad().storage().backend()).isSameAs(device);
+        Tensor xr = gx.detach().requiresGrad(true);
+        RecurrentOps.GruSequence gr = RecurrentOps.gruSequence(xr, gw, null, null, null, lengths, true);
+        gr.output().sum().add(gr.hN().sum()).backward();
+        assertThat(x.grad().toFloatArray()).containsExactly(xr.grad().toFloatArray(),
+                org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    /** LSTM sequence forward + backward; returns output, hN, cN and the gradients of x, w, b, h0. */
+    private static float[][] lstmRun(Tensor x0, Tensor w0, Tensor b0, Tensor h00, Tensor lengths, Backend device) {
+        Tensor x = x0.detach().requiresGrad(true);
+        Tensor w = w0.detach().requiresGrad(true);
+        Tensor b = b0.detach().requiresGrad(true);
+        Tensor h0 = h00.detach().requiresGrad(true);
+        RecurrentOps.LstmSequence r = RecurrentOps.lstmSequence(x, w, b, null, h0, null, lengths, false);
+        if (device != null) {
+            assertThat(r.output().storage().backend()).isSameAs(device);
+        }
+        r.output().sum().add(r.hN().mul(r.cN()).sum()).backward();
+        return new float[][] {r.output().toFloatArray(), r.hN().toFloatArray(), r.cN().toFloatArray(),
+            x.grad().toFloatArray(), w.grad().toFloatArray(), b.grad().toFloatArray(), h0.grad().toFloatArray()};
     }
 
     @Test
