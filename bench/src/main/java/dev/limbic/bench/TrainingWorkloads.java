@@ -6,12 +6,14 @@ import dev.limbic.nn.LayerNorm;
 import dev.limbic.nn.Linear;
 import dev.limbic.nn.Module;
 import dev.limbic.nn.Sequential;
+import dev.limbic.nn.spiking.LeakyLIF;
 import dev.limbic.nn.loss.CrossEntropyLoss;
 import dev.limbic.nn.loss.MSELoss;
 import dev.limbic.nn.optim.AdamConfig;
 import dev.limbic.nn.optim.AdamW;
 import dev.limbic.nn.optim.ClipGrad;
 import dev.limbic.tensor.DType;
+import dev.limbic.tensor.GradMode;
 import dev.limbic.tensor.ScaledDotProductAttention;
 import dev.limbic.tensor.Tensor;
 import java.util.ArrayList;
@@ -165,6 +167,173 @@ public final class TrainingWorkloads {
                 last = l.item();
             }
             return last;
+        }
+    }
+
+    // ------------------------------------------------------------------ (d) LIF spiking network
+
+    /** snntorch Leaky(β 0.9, θ 1, reset by subtraction from the previous step, detached) + fast_sigmoid(25). */
+    static final LeakyLIF.Config LIF = LeakyLIF.Config.snntorch(0.9, 1.0, 25.0);
+    static final int SNN_STEPS = 100;
+
+    /** (d) PFC 256 → amygdala / hippocampus / thalamus 128 each (cross-connected) → striatum 64 → readout 4. */
+    public abstract static sealed class Snn extends Module permits SnnPerPopulation, SnnFused {
+        final LeakyLIF lif = new LeakyLIF(LIF);
+        final CrossEntropyLoss ce = new CrossEntropyLoss();
+        final Tensor x = Tensor.randn(21, DType.F32, 32, 384).mul(2.0);   // (32, 384), N(0, 4)
+        final Tensor y;                                                      // (32) I64
+
+        Snn() {
+            long[] labels = new long[32];
+            SplittableRandom r = new SplittableRandom(22);
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = r.nextInt(4);
+            }
+            y = Tensor.ofLongs(labels, 32);
+        }
+
+        abstract Tensor forward(Tensor input);
+
+        Tensor[] lif(Tensor membrane, Tensor current) {
+            LeakyLIF.Step s = lif.step(membrane, current);
+            return new Tensor[] {s.membrane(), s.spikes()};
+        }
+
+        public Tensor inference() {
+            try (GradMode.Scope ignored = GradMode.noGrad()) {
+                return forward(x);
+            }
+        }
+
+        public Tensor forwardWithGraph() {
+            return forward(x);
+        }
+
+        public double forwardBackward() {
+            zeroGrad();
+            Tensor loss = ce.forward(forward(x), y);
+            loss.backward();
+            return loss.item();
+        }
+    }
+
+    /** One Linear per projection, one LIF state per population (snntorch style). */
+    public static final class SnnPerPopulation extends Snn {
+        final Linear inp;
+        final Linear pfcA;
+        final Linear pfcH;
+        final Linear pfcT;
+        final Linear hA;
+        final Linear tA;
+        final Linear aH;
+        final Linear tH;
+        final Linear aT;
+        final Linear hT;
+        final Linear aS;
+        final Linear hS;
+        final Linear tS;
+        final Linear readout;
+
+        public SnnPerPopulation() {
+            var rng = Init.rng(5);
+            inp = registerModule("inp", new Linear(384, 256, rng));
+            pfcA = registerModule("pfc_a", new Linear(256, 128, rng));
+            pfcH = registerModule("pfc_h", new Linear(256, 128, rng));
+            pfcT = registerModule("pfc_t", new Linear(256, 128, rng));
+            hA = registerModule("h_a", new Linear(128, 128, false, rng));
+            tA = registerModule("t_a", new Linear(128, 128, false, rng));
+            aH = registerModule("a_h", new Linear(128, 128, false, rng));
+            tH = registerModule("t_h", new Linear(128, 128, false, rng));
+            aT = registerModule("a_t", new Linear(128, 128, false, rng));
+            hT = registerModule("h_t", new Linear(128, 128, false, rng));
+            aS = registerModule("a_s", new Linear(128, 64, rng));
+            hS = registerModule("h_s", new Linear(128, 64, rng));
+            tS = registerModule("t_s", new Linear(128, 64, rng));
+            readout = registerModule("readout", new Linear(64, 4, rng));
+        }
+
+        @Override
+        Tensor forward(Tensor input) {
+            int b = input.size(0);
+            Tensor iPfc = inp.forward(input);                   // (B, 256), constant drive
+            Tensor mP = Tensor.zeros(b, 256);
+            Tensor mA = Tensor.zeros(b, 128);
+            Tensor mH = Tensor.zeros(b, 128);
+            Tensor mT = Tensor.zeros(b, 128);
+            Tensor sA = Tensor.zeros(b, 128);
+            Tensor sH = Tensor.zeros(b, 128);
+            Tensor sT = Tensor.zeros(b, 128);
+            Tensor mS = Tensor.zeros(b, 64);
+            Tensor count = Tensor.zeros(b, 64);
+            for (int t = 0; t < SNN_STEPS; t++) {
+                Tensor[] p = lif(mP, iPfc);
+                mP = p[0];
+                Tensor sP = p[1];
+                Tensor iA = pfcA.forward(sP).add(hA.forward(sH)).add(tA.forward(sT));
+                Tensor iH = pfcH.forward(sP).add(aH.forward(sA)).add(tH.forward(sT));
+                Tensor iT = pfcT.forward(sP).add(aT.forward(sA)).add(hT.forward(sH));
+                Tensor[] a = lif(mA, iA);
+                Tensor[] h = lif(mH, iH);
+                Tensor[] th = lif(mT, iT);
+                mA = a[0];
+                sA = a[1];
+                mH = h[0];
+                sH = h[1];
+                mT = th[0];
+                sT = th[1];
+                Tensor[] s = lif(mS, aS.forward(sA).add(hS.forward(sH)).add(tS.forward(sT)));
+                mS = s[0];
+                count = count.add(s[1]);
+            }
+            return readout.forward(count.div(SNN_STEPS));
+        }
+    }
+
+    /** The same network with the three middle populations as one 384-wide state and a block-masked recurrence. */
+    public static final class SnnFused extends Snn {
+        final Linear inp;
+        final Linear pfcMid;
+        final Linear rec;
+        final Linear midS;
+        final Linear readout;
+
+        public SnnFused() {
+            var rng = Init.rng(5);
+            inp = registerModule("inp", new Linear(384, 256, rng));
+            pfcMid = registerModule("pfc_mid", new Linear(256, 384, rng));
+            rec = registerModule("rec", new Linear(384, 384, false, rng));
+            float[] mask = new float[384 * 384];
+            for (int i = 0; i < 384; i++) {
+                for (int j = 0; j < 384; j++) {
+                    mask[i * 384 + j] = i / 128 == j / 128 ? 0f : 1f;   // no within-population block
+                }
+            }
+            registerBuffer("rec_mask", Tensor.of(mask, 384, 384), true);
+            midS = registerModule("mid_s", new Linear(384, 64, rng));
+            readout = registerModule("readout", new Linear(64, 4, rng));
+        }
+
+        @Override
+        Tensor forward(Tensor input) {
+            int b = input.size(0);
+            Tensor iPfc = inp.forward(input);                        // (B, 256)
+            Tensor wRec = rec.weight().get().mul(buffer("rec_mask"));  // (384, 384)
+            Tensor mP = Tensor.zeros(b, 256);
+            Tensor mM = Tensor.zeros(b, 384);
+            Tensor sM = Tensor.zeros(b, 384);
+            Tensor mS = Tensor.zeros(b, 64);
+            Tensor count = Tensor.zeros(b, 64);
+            for (int t = 0; t < SNN_STEPS; t++) {
+                Tensor[] p = lif(mP, iPfc);
+                mP = p[0];
+                Tensor[] m = lif(mM, pfcMid.forward(p[1]).add(sM.linear(wRec, null)));
+                mM = m[0];
+                sM = m[1];
+                Tensor[] s = lif(mS, midS.forward(sM));
+                mS = s[0];
+                count = count.add(s[1]);
+            }
+            return readout.forward(count.div(SNN_STEPS));
         }
     }
 

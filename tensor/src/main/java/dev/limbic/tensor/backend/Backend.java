@@ -207,4 +207,70 @@ public interface Backend {
      */
     void spikeSurrogateBackward(SpikeSurrogate surrogate, double alpha, double threshold, double base, double scale,
                                 Storage x, int xOff, Storage g, int gOff, Storage gx, int gxOff, int n);
+    // ------------------------------------------------------------------ recurrent cells
+    // One time step of a recurrent layer for a batch of rows. The matrix products (x·W_ihᵀ for all steps at once,
+    // h·W_hhᵀ per step) run through matmul; these kernels fuse everything element-wise around them. Every buffer is
+    // a dense row-major block at its offset. {@code lengths} (an integer storage of {@code batch} values, or null
+    // when every row steps) implements packed sequences: row b steps only when {@code step < lengths[b]}; a row
+    // that does not step carries its state unchanged and passes its gradient straight through.
+
+    /**
+     * LSTM step (PyTorch gate order i, f, g, o): {@code i, f, o = σ(·)}, {@code g = tanh(·)},
+     * {@code c = f·cPrev + i·g}, {@code h = o·tanh(c)}.
+     *
+     * @param gates  (batch, 4·hidden) gate pre-activations {@code x·W_ihᵀ + h·W_hhᵀ + b_ih + b_hh}
+     * @param cPrev  (batch, hidden)
+     * @param hPrev  (batch, hidden), read only for rows that do not step (may be null when {@code lengths} is)
+     * @param act    out (batch, 4·hidden): the activated gates, saved for the backward pass (0 for rows that do
+     *               not step); may be the same range as {@code gates}
+     * @param h      out (batch, hidden)
+     * @param c      out (batch, hidden)
+     * @param tanhC  out (batch, hidden): tanh(c), saved for the backward pass (0 for rows that do not step)
+     */
+    void lstmCellForward(int batch, int hidden, Storage gates, int gatesOff, Storage cPrev, int cPrevOff,
+                         Storage hPrev, int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage c, int cOff,
+                         Storage tanhC, int tanhCOff, Storage lengths, int lengthsOff, int step);
+
+    /**
+     * Backward of {@link #lstmCellForward} from its saved {@code act}, {@code tanhC}, the input {@code cPrev} and
+     * the gradients {@code dh}, {@code dc} of the step's outputs.
+     *
+     * @param dGates out (batch, 4·hidden): gradient of the gate pre-activations (0 for rows that did not step)
+     * @param dcPrev out (batch, hidden): gradient of cPrev ({@code dc} for rows that did not step); may be the same
+     *               range as {@code dc}
+     * @param dhPrev out (batch, hidden) or null when {@code lengths} is: {@code dh} for rows that did not step, 0 for
+     *               the others (the caller adds {@code dGates·W_hh}); may be the same range as {@code dh}
+     */
+    void lstmCellBackward(int batch, int hidden, Storage act, int actOff, Storage cPrev, int cPrevOff, Storage tanhC,
+                          int tanhCOff, Storage dh, int dhOff, Storage dc, int dcOff, Storage dGates, int dGatesOff,
+                          Storage dcPrev, int dcPrevOff, Storage dhPrev, int dhPrevOff, Storage lengths, int lengthsOff,
+                          int step);
+
+    /**
+     * GRU step (PyTorch gate order r, z, n): {@code r = σ(gi_r + gh_r)}, {@code z = σ(gi_z + gh_z)},
+     * {@code n = tanh(gi_n + r·gh_n)}, {@code h = (1 − z)·n + z·hPrev}.
+     *
+     * @param gi    (batch, 3·hidden) input projections {@code x·W_ihᵀ + b_ih}
+     * @param gh    (batch, 3·hidden) hidden projections {@code hPrev·W_hhᵀ + b_hh} (kept by the caller: the
+     *              backward pass reads its n part)
+     * @param hPrev (batch, hidden)
+     * @param act   out (batch, 3·hidden): [r | z | n], saved for the backward pass (0 for rows that do not step)
+     * @param h     out (batch, hidden)
+     */
+    void gruCellForward(int batch, int hidden, Storage gi, int giOff, Storage gh, int ghOff, Storage hPrev,
+                        int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage lengths, int lengthsOff,
+                        int step);
+
+    /**
+     * Backward of {@link #gruCellForward} from the saved {@code act}, {@code gh}, the input {@code hPrev} and the
+     * gradient {@code dh} of the step's h.
+     *
+     * @param dGi    out (batch, 3·hidden): gradient of gi (0 for rows that did not step)
+     * @param dGh    out (batch, 3·hidden): gradient of gh (0 for rows that did not step)
+     * @param dhPrev out (batch, hidden): the direct part {@code dh·z} of hPrev's gradient (the caller adds
+     *               {@code dGh·W_hh}); {@code dh} for rows that did not step. May be the same range as {@code dh}
+     */
+    void gruCellBackward(int batch, int hidden, Storage act, int actOff, Storage gh, int ghOff, Storage hPrev,
+                         int hPrevOff, Storage dh, int dhOff, Storage dGi, int dGiOff, Storage dGh, int dGhOff,
+                         Storage dhPrev, int dhPrevOff, Storage lengths, int lengthsOff, int step);
 }

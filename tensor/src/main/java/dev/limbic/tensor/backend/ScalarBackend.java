@@ -764,4 +764,192 @@ public class ScalarBackend implements Backend {
             gxs.set(gxOff + i, gs.get(gOff + i) * (base + scale * d));
         }
     }
+
+    // ------------------------------------------------------------------ recurrent cells
+
+    /** Whether row {@code b} takes this step: every row when {@code lengths} is null, else step < lengths[b]. */
+    static boolean steps(Storage lengths, int lengthsOff, int b, int step) {
+        return lengths == null || step < ((HostStorage) lengths).getAsLong(lengthsOff + b);
+    }
+
+    @Override
+    public void lstmCellForward(int batch, int hidden, Storage gates, int gatesOff, Storage cPrev, int cPrevOff,
+                                Storage hPrev, int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage c,
+                                int cOff, Storage tanhC, int tanhCOff, Storage lengths, int lengthsOff, int step) {
+        HostBuffers gs = HostBuffers.of(gates);
+        HostBuffers cps = HostBuffers.of(cPrev);
+        HostBuffers hps = hPrev == null ? null : HostBuffers.of(hPrev);
+        HostBuffers as = HostBuffers.of(act);
+        HostBuffers hs = HostBuffers.of(h);
+        HostBuffers cs = HostBuffers.of(c);
+        HostBuffers ts = HostBuffers.of(tanhC);
+        int g4 = 4 * hidden;
+        for (int b = 0; b < batch; b++) {
+            int gRow = gatesOff + b * g4;
+            int aRow = actOff + b * g4;
+            int row = b * hidden;
+            if (!steps(lengths, lengthsOff, b, step)) {
+                for (int j = 0; j < hidden; j++) {
+                    hs.set(hOff + row + j, hps.get(hPrevOff + row + j));
+                    cs.set(cOff + row + j, cps.get(cPrevOff + row + j));
+                    ts.set(tanhCOff + row + j, 0.0);
+                }
+                for (int j = 0; j < g4; j++) {
+                    as.set(aRow + j, 0.0);
+                }
+                continue;
+            }
+            for (int j = 0; j < hidden; j++) {
+                double i = MathFunctions.sigmoid(gs.get(gRow + j));
+                double f = MathFunctions.sigmoid(gs.get(gRow + hidden + j));
+                double g = Math.tanh(gs.get(gRow + 2 * hidden + j));
+                double o = MathFunctions.sigmoid(gs.get(gRow + 3 * hidden + j));
+                double cNew = f * cps.get(cPrevOff + row + j) + i * g;
+                double t = Math.tanh(cNew);
+                as.set(aRow + j, i);
+                as.set(aRow + hidden + j, f);
+                as.set(aRow + 2 * hidden + j, g);
+                as.set(aRow + 3 * hidden + j, o);
+                cs.set(cOff + row + j, cNew);
+                ts.set(tanhCOff + row + j, t);
+                hs.set(hOff + row + j, o * t);
+            }
+        }
+    }
+
+    @Override
+    public void lstmCellBackward(int batch, int hidden, Storage act, int actOff, Storage cPrev, int cPrevOff,
+                                 Storage tanhC, int tanhCOff, Storage dh, int dhOff, Storage dc, int dcOff,
+                                 Storage dGates, int dGatesOff, Storage dcPrev, int dcPrevOff, Storage dhPrev,
+                                 int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+        HostBuffers as = HostBuffers.of(act);
+        HostBuffers cps = HostBuffers.of(cPrev);
+        HostBuffers ts = HostBuffers.of(tanhC);
+        HostBuffers dhs = HostBuffers.of(dh);
+        HostBuffers dcs = HostBuffers.of(dc);
+        HostBuffers dgs = HostBuffers.of(dGates);
+        HostBuffers dcps = HostBuffers.of(dcPrev);
+        HostBuffers dhps = dhPrev == null ? null : HostBuffers.of(dhPrev);
+        int g4 = 4 * hidden;
+        for (int b = 0; b < batch; b++) {
+            int aRow = actOff + b * g4;
+            int dgRow = dGatesOff + b * g4;
+            int row = b * hidden;
+            boolean stepped = steps(lengths, lengthsOff, b, step);
+            for (int j = 0; j < hidden; j++) {
+                double dhv = dhs.get(dhOff + row + j);
+                double dcv = dcs.get(dcOff + row + j);
+                if (!stepped) {
+                    dgs.set(dgRow + j, 0.0);
+                    dgs.set(dgRow + hidden + j, 0.0);
+                    dgs.set(dgRow + 2 * hidden + j, 0.0);
+                    dgs.set(dgRow + 3 * hidden + j, 0.0);
+                    dcps.set(dcPrevOff + row + j, dcv);
+                    if (dhps != null) {
+                        dhps.set(dhPrevOff + row + j, dhv);
+                    }
+                    continue;
+                }
+                double i = as.get(aRow + j);
+                double f = as.get(aRow + hidden + j);
+                double g = as.get(aRow + 2 * hidden + j);
+                double o = as.get(aRow + 3 * hidden + j);
+                double t = ts.get(tanhCOff + row + j);
+                // h = o·tanh(c): the cell state's gradient collects dc and the path through h
+                double dcTotal = dcv + dhv * o * (1.0 - t * t);
+                dgs.set(dgRow + j, dcTotal * g * i * (1.0 - i));
+                dgs.set(dgRow + hidden + j, dcTotal * cps.get(cPrevOff + row + j) * f * (1.0 - f));
+                dgs.set(dgRow + 2 * hidden + j, dcTotal * i * (1.0 - g * g));
+                dgs.set(dgRow + 3 * hidden + j, dhv * t * o * (1.0 - o));
+                dcps.set(dcPrevOff + row + j, dcTotal * f);
+                if (dhps != null) {
+                    dhps.set(dhPrevOff + row + j, 0.0);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void gruCellForward(int batch, int hidden, Storage gi, int giOff, Storage gh, int ghOff, Storage hPrev,
+                               int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage lengths,
+                               int lengthsOff, int step) {
+        HostBuffers gis = HostBuffers.of(gi);
+        HostBuffers ghs = HostBuffers.of(gh);
+        HostBuffers hps = HostBuffers.of(hPrev);
+        HostBuffers as = HostBuffers.of(act);
+        HostBuffers hs = HostBuffers.of(h);
+        int g3 = 3 * hidden;
+        for (int b = 0; b < batch; b++) {
+            int giRow = giOff + b * g3;
+            int ghRow = ghOff + b * g3;
+            int aRow = actOff + b * g3;
+            int row = b * hidden;
+            boolean stepping = steps(lengths, lengthsOff, b, step);
+            for (int j = 0; j < hidden; j++) {
+                double hp = hps.get(hPrevOff + row + j);
+                if (!stepping) {
+                    as.set(aRow + j, 0.0);
+                    as.set(aRow + hidden + j, 0.0);
+                    as.set(aRow + 2 * hidden + j, 0.0);
+                    hs.set(hOff + row + j, hp);
+                    continue;
+                }
+                double r = MathFunctions.sigmoid(gis.get(giRow + j) + ghs.get(ghRow + j));
+                double z = MathFunctions.sigmoid(gis.get(giRow + hidden + j) + ghs.get(ghRow + hidden + j));
+                double n = Math.tanh(gis.get(giRow + 2 * hidden + j) + r * ghs.get(ghRow + 2 * hidden + j));
+                as.set(aRow + j, r);
+                as.set(aRow + hidden + j, z);
+                as.set(aRow + 2 * hidden + j, n);
+                hs.set(hOff + row + j, n + z * (hp - n));
+            }
+        }
+    }
+
+    @Override
+    public void gruCellBackward(int batch, int hidden, Storage act, int actOff, Storage gh, int ghOff, Storage hPrev,
+                                int hPrevOff, Storage dh, int dhOff, Storage dGi, int dGiOff, Storage dGh, int dGhOff,
+                                Storage dhPrev, int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+        HostBuffers as = HostBuffers.of(act);
+        HostBuffers ghs = HostBuffers.of(gh);
+        HostBuffers hps = HostBuffers.of(hPrev);
+        HostBuffers dhs = HostBuffers.of(dh);
+        HostBuffers dgis = HostBuffers.of(dGi);
+        HostBuffers dghs = HostBuffers.of(dGh);
+        HostBuffers dhps = HostBuffers.of(dhPrev);
+        int g3 = 3 * hidden;
+        for (int b = 0; b < batch; b++) {
+            int aRow = actOff + b * g3;
+            int ghRow = ghOff + b * g3;
+            int giRow = dGiOff + b * g3;
+            int dghRow = dGhOff + b * g3;
+            int row = b * hidden;
+            boolean stepped = steps(lengths, lengthsOff, b, step);
+            for (int j = 0; j < hidden; j++) {
+                double dhv = dhs.get(dhOff + row + j);
+                if (!stepped) {
+                    for (int k = 0; k < 3; k++) {
+                        dgis.set(giRow + k * hidden + j, 0.0);
+                        dghs.set(dghRow + k * hidden + j, 0.0);
+                    }
+                    dhps.set(dhPrevOff + row + j, dhv);
+                    continue;
+                }
+                double r = as.get(aRow + j);
+                double z = as.get(aRow + hidden + j);
+                double n = as.get(aRow + 2 * hidden + j);
+                double hp = hps.get(hPrevOff + row + j);
+                // h = n + z·(hPrev − n)
+                double dnPre = dhv * (1.0 - z) * (1.0 - n * n);
+                double dzPre = dhv * (hp - n) * z * (1.0 - z);
+                double drPre = dnPre * ghs.get(ghRow + 2 * hidden + j) * r * (1.0 - r);
+                dgis.set(giRow + j, drPre);
+                dgis.set(giRow + hidden + j, dzPre);
+                dgis.set(giRow + 2 * hidden + j, dnPre);
+                dghs.set(dghRow + j, drPre);
+                dghs.set(dghRow + hidden + j, dzPre);
+                dghs.set(dghRow + 2 * hidden + j, dnPre * r);
+                dhps.set(dhPrevOff + row + j, dhv * z);
+            }
+        }
+    }
 }

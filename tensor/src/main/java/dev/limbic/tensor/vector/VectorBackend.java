@@ -486,6 +486,126 @@ public final class VectorBackend extends ScalarBackend {
         Parallel.forRange(n, GRAIN, (from, to) -> VectorTrainingKernels.scale(s, xs, xOff + from, to - from, f));
     }
 
+    // ------------------------------------------------------------------------------------------ recurrent cells
+
+    /**
+     * Which rows take this step ({@code step < lengths[b]}), or null when every row does; the other rows carry
+     * their state. Null also when {@code lengths} is not a host storage (the caller then takes the scalar path).
+     */
+    private static boolean[] activeRows(Storage lengths, int lengthsOff, int batch, int step) {
+        if (lengths == null) {
+            return null;
+        }
+        HostStorage ls = (HostStorage) lengths;
+        boolean[] active = new boolean[batch];   // (B)
+        for (int b = 0; b < batch; b++) {
+            active[b] = step < ls.getAsLong(lengthsOff + b);
+        }
+        return active;
+    }
+
+    private static boolean hostOrNull(Storage s) {
+        return s == null || s instanceof HostStorage;
+    }
+
+    /** Rows per task: a row costs about {@code work} element-operations. */
+    private static int cellGrain(int work) {
+        return Math.max(1, GRAIN / Math.max(1, work));
+    }
+
+    @Override
+    public void lstmCellForward(int batch, int hidden, Storage gates, int gatesOff, Storage cPrev, int cPrevOff,
+                                Storage hPrev, int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage c,
+                                int cOff, Storage tanhC, int tanhCOff, Storage lengths, int lengthsOff, int step) {
+        float[] gs = f32(gates);
+        float[] cps = f32(cPrev);
+        float[] hps = hPrev == null ? null : f32(hPrev);
+        float[] as = f32(act);
+        float[] hs = f32(h);
+        float[] cs = f32(c);
+        float[] ts = f32(tanhC);
+        if (gs == null || cps == null || (hPrev != null && hps == null) || as == null || hs == null || cs == null
+                || ts == null || !hostOrNull(lengths)) {
+            super.lstmCellForward(batch, hidden, gates, gatesOff, cPrev, cPrevOff, hPrev, hPrevOff, act, actOff, h,
+                    hOff, c, cOff, tanhC, tanhCOff, lengths, lengthsOff, step);
+            return;
+        }
+        boolean[] active = activeRows(lengths, lengthsOff, batch, step);
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(batch, cellGrain(8 * hidden), (b0, b1) -> RecurrentKernels.lstmForward(s, b0, b1, hidden,
+                active, gs, gatesOff, cps, cPrevOff, hps, hPrevOff, as, actOff, hs, hOff, cs, cOff, ts, tanhCOff));
+    }
+
+    @Override
+    public void lstmCellBackward(int batch, int hidden, Storage act, int actOff, Storage cPrev, int cPrevOff,
+                                 Storage tanhC, int tanhCOff, Storage dh, int dhOff, Storage dc, int dcOff,
+                                 Storage dGates, int dGatesOff, Storage dcPrev, int dcPrevOff, Storage dhPrev,
+                                 int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+        float[] as = f32(act);
+        float[] cps = f32(cPrev);
+        float[] ts = f32(tanhC);
+        float[] dhs = f32(dh);
+        float[] dcs = f32(dc);
+        float[] dgs = f32(dGates);
+        float[] dcps = f32(dcPrev);
+        float[] dhps = dhPrev == null ? null : f32(dhPrev);
+        if (as == null || cps == null || ts == null || dhs == null || dcs == null || dgs == null || dcps == null
+                || (dhPrev != null && dhps == null) || !hostOrNull(lengths)) {
+            super.lstmCellBackward(batch, hidden, act, actOff, cPrev, cPrevOff, tanhC, tanhCOff, dh, dhOff, dc, dcOff,
+                    dGates, dGatesOff, dcPrev, dcPrevOff, dhPrev, dhPrevOff, lengths, lengthsOff, step);
+            return;
+        }
+        boolean[] active = activeRows(lengths, lengthsOff, batch, step);
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(batch, cellGrain(8 * hidden), (b0, b1) -> RecurrentKernels.lstmBackward(s, b0, b1, hidden,
+                active, as, actOff, cps, cPrevOff, ts, tanhCOff, dhs, dhOff, dcs, dcOff, dgs, dGatesOff, dcps,
+                dcPrevOff, dhps, dhPrevOff));
+    }
+
+    @Override
+    public void gruCellForward(int batch, int hidden, Storage gi, int giOff, Storage gh, int ghOff, Storage hPrev,
+                               int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage lengths,
+                               int lengthsOff, int step) {
+        float[] gis = f32(gi);
+        float[] ghs = f32(gh);
+        float[] hps = f32(hPrev);
+        float[] as = f32(act);
+        float[] hs = f32(h);
+        if (gis == null || ghs == null || hps == null || as == null || hs == null || !hostOrNull(lengths)) {
+            super.gruCellForward(batch, hidden, gi, giOff, gh, ghOff, hPrev, hPrevOff, act, actOff, h, hOff, lengths,
+                    lengthsOff, step);
+            return;
+        }
+        boolean[] active = activeRows(lengths, lengthsOff, batch, step);
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(batch, cellGrain(6 * hidden), (b0, b1) -> RecurrentKernels.gruForward(s, b0, b1, hidden,
+                active, gis, giOff, ghs, ghOff, hps, hPrevOff, as, actOff, hs, hOff));
+    }
+
+    @Override
+    public void gruCellBackward(int batch, int hidden, Storage act, int actOff, Storage gh, int ghOff, Storage hPrev,
+                                int hPrevOff, Storage dh, int dhOff, Storage dGi, int dGiOff, Storage dGh, int dGhOff,
+                                Storage dhPrev, int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+        float[] as = f32(act);
+        float[] ghs = f32(gh);
+        float[] hps = f32(hPrev);
+        float[] dhs = f32(dh);
+        float[] dgis = f32(dGi);
+        float[] dghs = f32(dGh);
+        float[] dhps = f32(dhPrev);
+        if (as == null || ghs == null || hps == null || dhs == null || dgis == null || dghs == null || dhps == null
+                || !hostOrNull(lengths)) {
+            super.gruCellBackward(batch, hidden, act, actOff, gh, ghOff, hPrev, hPrevOff, dh, dhOff, dGi, dGiOff, dGh,
+                    dGhOff, dhPrev, dhPrevOff, lengths, lengthsOff, step);
+            return;
+        }
+        boolean[] active = activeRows(lengths, lengthsOff, batch, step);
+        VectorSpecies<Float> s = species;
+        Parallel.forRange(batch, cellGrain(6 * hidden), (b0, b1) -> RecurrentKernels.gruBackward(s, b0, b1, hidden,
+                active, as, actOff, ghs, ghOff, hps, hPrevOff, dhs, dhOff, dgis, dGiOff, dghs, dGhOff, dhps,
+                dhPrevOff));
+    }
+
     // ------------------------------------------------------------------------------------------ layouts
 
     /**

@@ -7,6 +7,7 @@ import dev.limbic.tensor.DType;
 import dev.limbic.tensor.DeviceStorage;
 import dev.limbic.tensor.HostStorage;
 import dev.limbic.tensor.SpikeSurrogate;
+import dev.limbic.tensor.RecurrentOps;
 import dev.limbic.tensor.Storage;
 import dev.limbic.tensor.Tensor;
 import java.util.List;
@@ -255,6 +256,46 @@ class DeviceStorageSpiTest {
             cpu.spikeSurrogateBackward(surrogate, alpha, threshold, base, scale, mem(x), xOff, mem(g), gOff, mem(gx),
                     gxOff, n);
         }
+
+        @Override
+        public void lstmCellForward(int batch, int hidden, Storage gates, int gatesOff, Storage cPrev, int cPrevOff,
+                                    Storage hPrev, int hPrevOff, Storage act, int actOff, Storage h, int hOff,
+                                    Storage c, int cOff, Storage tanhC, int tanhCOff, Storage lengths,
+                                    int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.lstmCellForward(batch, hidden, mem(gates), gatesOff, mem(cPrev), cPrevOff, mem(hPrev), hPrevOff,
+                    mem(act), actOff, mem(h), hOff, mem(c), cOff, mem(tanhC), tanhCOff, mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void lstmCellBackward(int batch, int hidden, Storage act, int actOff, Storage cPrev, int cPrevOff,
+                                     Storage tanhC, int tanhCOff, Storage dh, int dhOff, Storage dc, int dcOff,
+                                     Storage dGates, int dGatesOff, Storage dcPrev, int dcPrevOff, Storage dhPrev,
+                                     int dhPrevOff, Storage lengths, int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.lstmCellBackward(batch, hidden, mem(act), actOff, mem(cPrev), cPrevOff, mem(tanhC), tanhCOff, mem(dh),
+                    dhOff, mem(dc), dcOff, mem(dGates), dGatesOff, mem(dcPrev), dcPrevOff, mem(dhPrev), dhPrevOff,
+                    mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void gruCellForward(int batch, int hidden, Storage gi, int giOff, Storage gh, int ghOff, Storage hPrev,
+                                   int hPrevOff, Storage act, int actOff, Storage h, int hOff, Storage lengths,
+                                   int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.gruCellForward(batch, hidden, mem(gi), giOff, mem(gh), ghOff, mem(hPrev), hPrevOff, mem(act), actOff,
+                    mem(h), hOff, mem(lengths), lengthsOff, step);
+        }
+
+        @Override
+        public void gruCellBackward(int batch, int hidden, Storage act, int actOff, Storage gh, int ghOff,
+                                    Storage hPrev, int hPrevOff, Storage dh, int dhOff, Storage dGi, int dGiOff,
+                                    Storage dGh, int dGhOff, Storage dhPrev, int dhPrevOff, Storage lengths,
+                                    int lengthsOff, int step) {
+            kernelCalls++;
+            cpu.gruCellBackward(batch, hidden, mem(act), actOff, mem(gh), ghOff, mem(hPrev), hPrevOff, mem(dh), dhOff,
+                    mem(dGi), dGiOff, mem(dGh), dGhOff, mem(dhPrev), dhPrevOff, mem(lengths), lengthsOff, step);
+        }
     }
 
     @Test
@@ -324,6 +365,50 @@ class DeviceStorageSpiTest {
         assertThat(v.grad().toFloatArray()).containsExactly(vr.grad().toFloatArray(), tol);
         assertThat(g.toFloatArray()).containsExactly(dev.limbic.tensor.SpikingOps.surrogateGradient(ur.detach(),
                 ur.detach(), 1.0, SpikeSurrogate.GAUSSIAN, 0.5).toFloatArray(), tol);
+    }
+
+    @Test
+    void recurrentSequencesRunOnTheDeviceAndMatchTheHost() {
+        FakeDevice device = new FakeDevice();
+        Tensor xHost = Tensor.randn(11, DType.F32, 4, 3, 8);   // (T, B, 4H), H = 2
+        Tensor wHost = Tensor.randn(12, DType.F32, 8, 2);
+        Tensor bHost = Tensor.randn(13, DType.F32, 8);
+        Tensor hHost = Tensor.randn(14, DType.F32, 3, 2);
+        Tensor lengths = Tensor.ofLongs(new long[] {4, 1, 2}, 3);
+        float[][] onDevice = lstmRun(xHost.toBackend(device), wHost.toBackend(device), bHost.toBackend(device),
+                hHost.toBackend(device), lengths.toBackend(device), device);
+        float[][] onHost = lstmRun(xHost, wHost, bHost, hHost, lengths, null);
+        for (int k = 0; k < onHost.length; k++) {
+            assertThat(onDevice[k]).as("lstm result " + k).containsExactly(onHost[k],
+                    org.assertj.core.data.Offset.offset(1e-5f));
+        }
+        Tensor gx = Tensor.randn(15, DType.F32, 4, 3, 6);   // (T, B, 3H)
+        Tensor gw = Tensor.randn(16, DType.F32, 6, 2);
+        Tensor x = gx.toBackend(device).detach().requiresGrad(true);
+        Tensor w = gw.toBackend(device).detach().requiresGrad(true);
+        RecurrentOps.GruSequence g = RecurrentOps.gruSequence(x, w, null, null, null, lengths.toBackend(device), true);
+        g.output().sum().add(g.hN().sum()).backward();
+        assertThat(x.grad().storage().backend()).isSameAs(device);
+        Tensor xr = gx.detach().requiresGrad(true);
+        RecurrentOps.GruSequence gr = RecurrentOps.gruSequence(xr, gw, null, null, null, lengths, true);
+        gr.output().sum().add(gr.hN().sum()).backward();
+        assertThat(x.grad().toFloatArray()).containsExactly(xr.grad().toFloatArray(),
+                org.assertj.core.data.Offset.offset(1e-5f));
+    }
+
+    /** LSTM sequence forward + backward; returns output, hN, cN and the gradients of x, w, b, h0. */
+    private static float[][] lstmRun(Tensor x0, Tensor w0, Tensor b0, Tensor h00, Tensor lengths, Backend device) {
+        Tensor x = x0.detach().requiresGrad(true);
+        Tensor w = w0.detach().requiresGrad(true);
+        Tensor b = b0.detach().requiresGrad(true);
+        Tensor h0 = h00.detach().requiresGrad(true);
+        RecurrentOps.LstmSequence r = RecurrentOps.lstmSequence(x, w, b, null, h0, null, lengths, false);
+        if (device != null) {
+            assertThat(r.output().storage().backend()).isSameAs(device);
+        }
+        r.output().sum().add(r.hN().mul(r.cN()).sum()).backward();
+        return new float[][] {r.output().toFloatArray(), r.hN().toFloatArray(), r.cN().toFloatArray(),
+            x.grad().toFloatArray(), w.grad().toFloatArray(), b.grad().toFloatArray(), h0.grad().toFloatArray()};
     }
 
     @Test
