@@ -20,11 +20,13 @@ import org.openjdk.jmh.annotations.State;
 public class TrainingBench {
     private TrainingWorkloads.Mlp mlp;
     private TrainingWorkloads.Recursive recursive;
+    private TrainingWorkloads.LstmClassifier lstm;
 
     @Setup
     public void setup() {
         mlp = new TrainingWorkloads.Mlp();
         recursive = new TrainingWorkloads.Recursive();
+        lstm = new TrainingWorkloads.LstmClassifier();
     }
 
     @Benchmark
@@ -35,5 +37,10 @@ public class TrainingBench {
     @Benchmark
     public double recursiveSteps() {
         return recursive.steps(TrainingWorkloads.Recursive.STEPS);
+    }
+
+    @Benchmark
+    public double lstmSteps() {
+        return lstm.steps(TrainingWorkloads.LstmClassifier.STEPS);
     }
 }

@@ -2,12 +2,15 @@ package dev.limbic.bench;
 
 import dev.limbic.nn.Activation;
 import dev.limbic.nn.Init;
+import dev.limbic.nn.LSTM;
+import dev.limbic.nn.Parameter;
 import dev.limbic.nn.LayerNorm;
 import dev.limbic.nn.Linear;
 import dev.limbic.nn.Module;
 import dev.limbic.nn.Sequential;
 import dev.limbic.nn.spiking.LeakyLIF;
 import dev.limbic.nn.loss.CrossEntropyLoss;
+import dev.limbic.nn.loss.FocalLoss;
 import dev.limbic.nn.loss.MSELoss;
 import dev.limbic.nn.optim.AdamConfig;
 import dev.limbic.nn.optim.AdamW;
@@ -17,7 +20,9 @@ import dev.limbic.tensor.GradMode;
 import dev.limbic.tensor.ScaledDotProductAttention;
 import dev.limbic.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -163,6 +168,50 @@ public final class TrainingWorkloads {
                 Tensor l = mse.forward(outs[0], b[3]).add(mse.forward(outs[1], b[4]));
                 l.backward();
                 ClipGrad.clipGradNorm(model.parameters(), 1.0);
+                opt.step();
+                last = l.item();
+            }
+            return last;
+        }
+    }
+
+    // ------------------------------------------------------------------ (c) LSTM classifier + focal loss
+
+    /** (c) LSTM(384,128) over 10 steps, last hidden → Linear(128,4), focal loss (α 1, γ 1.2), AdamW, batch 32. */
+    public static final class LstmClassifier {
+        public static final int STEPS = 40;
+        final LSTM lstm;
+        final Linear head;
+        final AdamW opt;
+        final FocalLoss focal = new FocalLoss(1.0, 1.2);
+        final List<Tensor[]> batches = new ArrayList<>();   // x (32, 10, 384), y (32)
+
+        public LstmClassifier() {
+            var rng = Init.rng(4);
+            lstm = new LSTM(384, 128, rng);
+            head = new Linear(128, 4, rng);
+            Map<String, Parameter> params = new LinkedHashMap<>();
+            lstm.namedParameters().forEach((k, v) -> params.put("lstm." + k, v));
+            head.namedParameters().forEach((k, v) -> params.put("head." + k, v));
+            opt = new AdamW(params, AdamConfig.of(1e-3, 0.01));
+            SplittableRandom r = new SplittableRandom(6);
+            for (int b = 0; b < 20; b++) {
+                long[] y = new long[32];
+                for (int i = 0; i < 32; i++) {
+                    y[i] = r.nextInt(4);
+                }
+                batches.add(new Tensor[] {Tensor.randn(r.nextLong(), DType.F32, 32, 10, 384), Tensor.ofLongs(y, 32)});
+            }
+        }
+
+        public double steps(int n) {
+            double last = Double.NaN;
+            for (int i = 0; i < n; i++) {
+                Tensor[] b = batches.get(i % batches.size());
+                opt.zeroGrad();
+                Tensor hN = lstm.forward(b[0]).hN();                  // (1, B, 128)
+                Tensor l = focal.forward(head.forward(hN.select(0, 0)), b[1]);
+                l.backward();
                 opt.step();
                 last = l.item();
             }

@@ -26,6 +26,29 @@ class TrainingWorkloadsTest {
         assertThat(later).isFinite().isLessThan(start);
     }
 
+    @Test
+    void lstmClassifierLossFalls() {
+        TrainingWorkloads.LstmClassifier c = new TrainingWorkloads.LstmClassifier();
+        double start = c.steps(20);
+        double later = c.steps(60);
+        assertThat(later).isFinite().isLessThan(start);
+    }
+
+    @Test
+    void spikingNetworksFireAndBackpropagate() {
+        for (TrainingWorkloads.Snn net : new TrainingWorkloads.Snn[] {new TrainingWorkloads.SnnPerPopulation(),
+            new TrainingWorkloads.SnnFused()}) {
+            double loss = net.forwardBackward();
+            assertThat(loss).isFinite();
+            // gradient reaches the input projection through 100 steps of surrogate spikes
+            double norm = 0;
+            for (float g : net.namedParameters().get("inp.weight").grad().toFloatArray()) {
+                norm += g * g;
+            }
+            assertThat(norm).isGreaterThan(0);
+        }
+    }
+
     public static void main(String[] args) {
         TrainingWorkloads.Mlp a = new TrainingWorkloads.Mlp();
         TrainingWorkloads.Recursive r = new TrainingWorkloads.Recursive();
