@@ -21,6 +21,22 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorKernels {
 
+    /**
+     * Sum of a vector's lanes in lane order. {@code reduceLanes(ADD)} leaves the order open, and the interpreter
+     * and C2's intrinsic do use different orders, so the same call could return different last bits before and
+     * after JIT compilation; kernels use this instead so the same input always gives the same result.
+     */
+    static float addLanes(FloatVector v) {
+        float[] lanes = new float[v.length()];   // scalar-replaced by C2's escape analysis
+        v.intoArray(lanes, 0);
+        float sum = 0f;
+        for (float lane : lanes) {
+            sum += lane;
+        }
+        return sum;
+    }
+
+
     private VectorKernels() {
     }
 
@@ -758,7 +774,7 @@ final class VectorKernels {
         for (; i < bound; i += step) {
             acc0 = acc0.add(FloatVector.fromArray(s, x, off + i));
         }
-        float total = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float total = VectorKernels.addLanes(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < n; i++) {
             total += x[off + i];
         }
@@ -894,7 +910,7 @@ final class VectorKernels {
             acc0 = acc0.add(FloatVector.fromArray(s, x, off + i).sub(shift).lanewise(VectorOperators.EXP));
             acc1 = acc1.add(FloatVector.fromArray(s, x, off + i + step).sub(shift).lanewise(VectorOperators.EXP));
         }
-        float total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
             total += (float) Math.exp(x[off + i] - shift);
         }
@@ -917,7 +933,7 @@ final class VectorKernels {
             acc0 = acc0.add(e0);
             acc1 = acc1.add(e1);
         }
-        float total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
             float e = (float) Math.exp(x[xOff + i] - shift);
             y[yOff + i] = e;
@@ -965,7 +981,7 @@ final class VectorKernels {
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(s, a, aOff + i).fma(FloatVector.fromArray(s, b, bOff + i), acc0);
         }
-        float total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
             total += a[aOff + i] * b[bOff + i];
         }
@@ -1029,8 +1045,8 @@ final class VectorKernels {
                 dev = dev.add(d);
                 sq = d.fma(d, sq);
             }
-            double sqSum = sq.reduceLanes(VectorOperators.ADD);
-            double devSum = dev.reduceLanes(VectorOperators.ADD);
+            double sqSum = VectorKernels.addLanes(sq);
+            double devSum = VectorKernels.addLanes(dev);
             for (; j < cols; j++) {
                 double d = x[xo + j] - mu0;
                 devSum += d;
@@ -1112,8 +1128,8 @@ final class VectorKernels {
                     g.add(FloatVector.fromArray(s, gbAcc, j)).intoArray(gbAcc, j);
                 }
             }
-            float sd = sumD.reduceLanes(VectorOperators.ADD);
-            float sdx = sumDX.reduceLanes(VectorOperators.ADD);
+            float sd = VectorKernels.addLanes(sumD);
+            float sdx = VectorKernels.addLanes(sumDX);
             for (; j < cols; j++) {
                 float xhat = (x[xo + j] - mu) * inv;
                 float g = gy[go + j];

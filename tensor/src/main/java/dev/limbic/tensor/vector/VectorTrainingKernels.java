@@ -113,7 +113,7 @@ final class VectorTrainingKernels {
         for (; i < bound; i += s.length()) {
             acc = acc.add(FloatVector.fromArray(s, x, off + i).sub(shift).lanewise(VectorOperators.EXP));
         }
-        float total = acc.reduceLanes(VectorOperators.ADD);
+        float total = VectorKernels.addLanes(acc);
         for (; i < n; i++) {
             total += (float) Math.exp(x[off + i] - shift);
         }
@@ -130,7 +130,7 @@ final class VectorTrainingKernels {
             FloatVector d = l.sub(FloatVector.fromArray(s, x, off + i));
             acc = w == null ? acc.add(d) : d.fma(FloatVector.fromArray(s, w, i), acc);
         }
-        double total = acc.reduceLanes(VectorOperators.ADD);
+        double total = VectorKernels.addLanes(acc);
         for (; i < n; i++) {
             total += (w == null ? 1f : w[i]) * (lse - x[off + i]);
         }
@@ -236,7 +236,7 @@ final class VectorTrainingKernels {
             acc0 = a.fma(a, acc0);
             acc1 = b.fma(b, acc1);
         }
-        double total = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        double total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
             total += (double) x[off + i] * x[off + i];
         }
