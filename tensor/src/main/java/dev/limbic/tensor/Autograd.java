@@ -71,10 +71,14 @@ final class Autograd {
             }
             List<Tensor> order = topologicalOrder(root);
             Map<Tensor, Tensor> grads = new IdentityHashMap<>();
+            // running sums of several consumers' gradients that this pass allocated (safe to add into in place)
+            Set<Tensor> owned = Collections.newSetFromMap(new IdentityHashMap<>());
             grads.put(root, seed);
             for (int idx = order.size() - 1; idx >= 0; idx--) {
                 Tensor t = order.get(idx);
                 Tensor g = grads.remove(t);
+                // from here on g may be passed on as other tensors' gradient, so it must stop being summed into
+                owned.remove(g);
                 Node node = t.node();
                 if (g == null) {
                     if (!retainGraph) {
@@ -85,7 +89,8 @@ final class Autograd {
                 if (t.retainsGrad()) {
                     deliver(t, g, handedOut);
                 }
-                Tensor[] inGrads = node.backward(g);
+                Tensor[] sinks = node.acceptsSinks() ? sinksFor(node, grads, owned) : null;
+                Tensor[] inGrads = node.backward(g, sinks);
                 if (!retainGraph) {
                     node.release();
                 }
@@ -94,6 +99,9 @@ final class Autograd {
                     Tensor gi = inGrads[i];
                     if (in == null || gi == null || !in.requiresGrad()) {
                         continue;
+                    }
+                    if (sinks != null && gi == sinks[i]) {
+                        continue;   // the rule accumulated into the leaf's gradient or the engine's running sum
                     }
                     if (!java.util.Arrays.equals(gi.shape(), in.shape())) {
                         throw new IllegalStateException("internal: op '" + node.op + "' produced a gradient of shape "
@@ -104,11 +112,49 @@ final class Autograd {
                     } else {
                         Tensor prev = grads.get(in);
                         handedOut.add(gi.storage());
-                        grads.put(in, prev == null ? gi : prev.add(gi));
+                        if (prev == null) {
+                            grads.put(in, gi);
+                        } else if (owned.contains(prev)) {
+                            prev.addInPlace(gi);   // a running sum only this engine holds: no new buffer
+                        } else {
+                            Tensor sum = prev.add(gi);
+                            owned.add(sum);
+                            handedOut.add(sum.storage());
+                            grads.put(in, sum);
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Buffers a {@link Node.SinkRule} may accumulate into: a leaf's own gradient (adopted or copied, so only the
+     * leaf holds it) or a running sum this pass allocated. An input that appears twice gets none.
+     */
+    private static Tensor[] sinksFor(Node node, Map<Tensor, Tensor> grads, Set<Tensor> owned) {
+        Tensor[] sinks = new Tensor[node.inputs.length];
+        for (int i = 0; i < sinks.length; i++) {
+            Tensor in = node.inputs[i];
+            if (in == null || !in.requiresGrad()) {
+                continue;
+            }
+            boolean repeated = false;
+            for (int j = 0; j < sinks.length; j++) {
+                repeated |= j != i && node.inputs[j] == in;
+            }
+            if (repeated) {
+                continue;
+            }
+            Tensor candidate = in.node() == null ? in.grad() : grads.get(in);
+            if (candidate != null && (in.node() != null ? owned.contains(candidate) : candidate.isWholeStorage())
+                    && candidate.dtype() == in.dtype()
+                    && candidate.storage().backend() == in.storage().backend()
+                    && java.util.Arrays.equals(candidate.shapeRef(), in.shapeRef())) {
+                sinks[i] = candidate;
+            }
+        }
+        return sinks;
     }
 
     private static void deliver(Tensor target, Tensor g, Set<Storage> handedOut) {

@@ -125,7 +125,7 @@ final class Derivatives {
 
     /** {@code y = x Wᵀ + b} over {@code rows} folded rows of x (row stride {@code rowStride}). */
     static Tensor[] linear(Tensor g, Tensor x, Tensor w, int rowStride, int rows, int[] xShape, boolean wantX,
-                           boolean wantW, boolean wantB) {
+                           boolean wantW, boolean wantB, Tensor[] sinks) {
         Tensor gc = g.contiguous();   // (rows, out)
         Backend be = gc.backend();
         int outF = w.shapeRef()[0];
@@ -133,23 +133,26 @@ final class Derivatives {
         int[] ws = w.stridesRef();
         int[] xs = x.stridesRef();
         boolean empty = rows == 0 || outF == 0 || inF == 0;   // fresh (zeroed) buffers are then the answer
+        // a sink (the leaf's gradient or the engine's running sum) takes the product with accumulate = true
+        Tensor sinkX = sinks == null ? null : sinks[0];
+        Tensor sinkW = sinks == null ? null : sinks[1];
         Tensor gx = null;
         if (wantX) {
             // dx = g W
-            gx = Tensor.emptyLike(be, g.dtype(), xShape);
+            gx = sinkX != null ? sinkX : Tensor.emptyLike(be, g.dtype(), xShape);
         }
         if (wantX && !empty) {
             be.matmul(1, rows, inF, outF, gc.storage(), gc.offset(), 0, outF, 1, w.storage(), w.offset(), 0, ws[0],
-                    ws[1], gx.storage(), 0, 0, inF, false);
+                    ws[1], gx.storage(), gx.offset(), 0, inF, sinkX != null);
         }
         Tensor gw = null;
         if (wantW) {
-            gw = Tensor.emptyLike(be, g.dtype(), new int[] {outF, inF});
+            gw = sinkW != null ? sinkW : Tensor.emptyLike(be, g.dtype(), new int[] {outF, inF});
         }
         if (wantW && !empty) {
             // dW = gᵀ x, in W's (out, in) layout
             be.matmul(1, outF, inF, rows, gc.storage(), gc.offset(), 0, 1, outF, x.storage(), x.offset(), 0,
-                    rowStride, xs[xs.length - 1], gw.storage(), 0, 0, inF, false);
+                    rowStride, xs[xs.length - 1], gw.storage(), gw.offset(), 0, inF, sinkW != null);
         }
         Tensor gb = null;
         if (wantB) {

@@ -13,6 +13,21 @@ final class Node {
         Tensor[] apply(Tensor gradOut, Tensor[] saved);
     }
 
+    /**
+     * A rule that may accumulate an input's gradient straight into a buffer the engine owns ({@code sinks[i]},
+     * contiguous, of the input's shape and dtype, or null) instead of returning a fresh tensor: a weight used at
+     * every step of a recurrence then costs one in-place GEMM per step, not a GEMM, an allocation and an add.
+     * Returning {@code sinks[i]} itself for input {@code i} tells the engine that gradient is already added.
+     */
+    interface SinkRule extends Rule {
+        Tensor[] apply(Tensor gradOut, Tensor[] saved, Tensor[] sinks);
+
+        @Override
+        default Tensor[] apply(Tensor gradOut, Tensor[] saved) {
+            return apply(gradOut, saved, null);
+        }
+    }
+
     final String op;
     final Tensor[] inputs;
     private Tensor[] saved;
@@ -31,7 +46,15 @@ final class Node {
         this.rule = rule;
     }
 
+    boolean acceptsSinks() {
+        return rule instanceof SinkRule;
+    }
+
     Tensor[] backward(Tensor gradOut) {
+        return backward(gradOut, null);
+    }
+
+    Tensor[] backward(Tensor gradOut, Tensor[] sinks) {
         if (released) {
             throw new IllegalStateException("backward through the graph a second time (op '" + op + "'): its saved "
                     + "tensors were freed after the first backward; call backward(seed, true) to retain the graph");
@@ -44,7 +67,8 @@ final class Node {
                         + ", expected " + savedVersions[i] + "); clone it before modifying it");
             }
         }
-        return rule.apply(gradOut, saved);
+        return sinks != null && rule instanceof SinkRule sr ? sr.apply(gradOut, saved, sinks)
+                : rule.apply(gradOut, saved);
     }
 
     void release() {

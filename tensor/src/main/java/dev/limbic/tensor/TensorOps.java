@@ -356,8 +356,9 @@ final class TensorOps {
         int rs = rowStride;
         int[] xShape = x.shapeRef();
         boolean[] wants = {x.requiresGrad(), w.requiresGrad(), b != null && b.requiresGrad()};
-        return Autograd.record(out, "linear", new Tensor[] {x, w, b}, new Tensor[] {x2, w},
-                (g, s) -> Derivatives.linear(g, s[0], s[1], rs, rows, xShape, wants[0], wants[1], wants[2]));
+        Node.SinkRule rule = (g, s, sinks) -> Derivatives.linear(g, s[0], s[1], rs, rows, xShape, wants[0], wants[1],
+                wants[2], sinks);
+        return Autograd.record(out, "linear", new Tensor[] {x, w, b}, new Tensor[] {x2, w}, rule);
     }
 
     /** Both operands at least 2-D; batch dims broadcast. Not recorded. */
