@@ -92,6 +92,37 @@ public final class VectorGemm {
             }
             return;
         }
+        if (SWAP_SMALL_M && m <= SWAP_MAX_M && n >= 4 * m && bRowStride == 1 && bColStride != 1) {
+            // C = A·Wᵀ with few rows (a Linear on a small batch): B is a row-major W (n, k) read across its rows,
+            // and packing all of it costs about as much as the product itself. Compute Cᵀ = W·Aᵀ instead: the
+            // direct kernel streams W in place, only the small A gets packed, and Cᵀ is transposed into C.
+            float[] t = SWAP_BUFFER.get();
+            if (t.length < m * n) {
+                t = new float[m * n];
+                SWAP_BUFFER.set(t);
+            }
+            product(n, m, k, b, bOff, bColStride, bRowStride, a, aOff, aColStride, aRowStride, t, 0, m, false);
+            for (int i = 0; i < m; i++) {
+                int row = cOff + i * ldc;
+                if (accumulate) {
+                    for (int j = 0; j < n; j++) {
+                        c[row + j] += t[j * m + i];
+                    }
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        c[row + j] = t[j * m + i];
+                    }
+                }
+            }
+            return;
+        }
+        product(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+    }
+
+    /** The blocked product, on the caller alone or split across the pool. */
+    private void product(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride,
+                         float[] b, int bOff, int bRowStride, int bColStride, float[] c, int cOff, int ldc,
+                         boolean accumulate) {
         Kernel kern = kernel;
         int threads = Parallel.threads();
         long flops = 2L * m * n * k;
@@ -243,6 +274,10 @@ public final class VectorGemm {
     static final char SPLIT = System.getProperty("limbic.gemm.split", "a").charAt(0);
     static final int CHUNKS_PER_THREAD = Integer.getInteger("limbic.gemm.chunks", 1);
     static final boolean DIRECT_A = !Boolean.getBoolean("limbic.gemm.packa");
+    /** Few-row products against a transposed row-major B run as Cᵀ = Bᵀ·Aᵀ ({@code -Dlimbic.gemm.swap=false} off). */
+    static final boolean SWAP_SMALL_M = !"false".equals(System.getProperty("limbic.gemm.swap"));
+    static final int SWAP_MAX_M = Integer.getInteger("limbic.gemm.swapm", 64);
+    private static final ThreadLocal<float[]> SWAP_BUFFER = ThreadLocal.withInitial(() -> new float[0]);
     /** Read row-major A in place when a thread's share of N is at most this wide (few reuses of a packed A). */
     static final int DIRECT_A_MAX_N = Integer.getInteger("limbic.gemm.directn", 256);
     static final int KC = Integer.getInteger("limbic.gemm.kc", 256);

@@ -111,6 +111,23 @@ class VectorGemmTest {
         }
     }
 
+    /** Few rows against a transposed B (x·Wᵀ of a small batch) take the Cᵀ = W·Aᵀ path; check it everywhere. */
+    @ParameterizedTest
+    @ValueSource(ints = {128, 256, 512})
+    void fewRowsAgainstTransposedBSwapOperands(int bits) {
+        VectorGemm gemm = VectorGemm.forBits(bits);
+        int[][] shapes = {{1, 4, 7}, {1, 257, 64}, {7, 33, 13}, {13, 384, 384}, {32, 128, 65}, {33, 257, 1},
+            {64, 256, 129}, {64, 255, 33}, {65, 300, 17}};
+        long seed = 300;
+        for (int[] s : shapes) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean acc : new boolean[] {false, true}) {
+                    check(gemm, s[0], s[1], s[2], ta, true, 2, 3, acc, seed++);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {128, 256, 512})
     void transposesOffsetsLdcAndAccumulate(int bits) {
