@@ -8,10 +8,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Runs the kernel benchmark set against the peers measured in the same run and prints the ratio table. */
+/** Runs the benchmark suites against the peers measured in the same run and prints the ratio table. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Benchmark SGEMM, softmax, layer_norm, GELU and autograd overhead (JMH) next to OpenBLAS and "
-                + "PyTorch measured in the same run (../shared/peers), and print Limbic/peer ratios.",
+        description = {"Benchmark (JMH) next to OpenBLAS and PyTorch measured in the same run (../shared/peers) and "
+                + "print Limbic/peer ratios. Suites: kernels (SGEMM, softmax, layer_norm, GELU, autograd overhead) "
+                + "and nn (LSTM, MHA, encoder layer, training loops (a)-(d)).",
             "The ./limbic launcher installs the peers' Debian packages on first use (bin/install-peers.sh)."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -24,6 +25,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shared", description = "folder holding peers/ (default: $LIMBIC_SHARED, else ../shared beside the checkout)")
     Path shared;
 
+    @Option(names = "--suite", defaultValue = "all", description = "kernels, nn or all (default: ${DEFAULT-VALUE})")
+    String suite;
+
     @Option(names = "--out", defaultValue = "bench-results", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -34,7 +38,14 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("peer scripts not found in " + sharedDir.resolve("peers")
                     + "; pass --shared DIR or --no-peers");
         }
-        BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads()), System.out);
+        boolean kernels = switch (suite) {
+            case "all", "kernels" -> true;
+            case "nn" -> false;
+            default -> throw new IllegalArgumentException("--suite must be kernels, nn or all, got '" + suite + "'");
+        };
+        boolean nn = !suite.equals("kernels");
+        BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads(), kernels, nn),
+                System.out);
         return 0;
     }
 

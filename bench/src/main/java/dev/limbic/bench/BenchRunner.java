@@ -26,14 +26,20 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The kernel benchmark set of issue #2: runs the peers (OpenBLAS via numpy, PyTorch) and Limbic's JMH benchmarks
- * back to back on this machine, then prints one table with both figures and their ratio, and writes it to
- * {@code <out>/bench-report.md} (atomically).
+ * Runs the peers (OpenBLAS via numpy, PyTorch) and Limbic's JMH benchmarks back to back on this machine, then
+ * prints one table with both figures and their ratio, and writes it to {@code <out>/bench-report.md} (atomically).
+ * Two suites: {@code kernels} (SGEMM, softmax, layer_norm, GELU, autograd overhead) and {@code nn} (LSTM, MHA,
+ * the MiniLM-shaped encoder layer and the training workloads (a)–(d) of ../shared/peers/RESULTS-reference.md §4).
  */
 public final class BenchRunner {
 
     /** What to run. {@code sharedDir} holds peers/; {@code outDir} receives JSON, logs and the report. */
-    public record Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads) {
+    public record Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads, boolean kernelSuite,
+                         boolean nnSuite) {
+        /** Both suites. */
+        public Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads) {
+            this(sharedDir, outDir, quick, peers, threads, true, true);
+        }
     }
 
     /** One line of the report. {@code higherIsBetter}: GFLOP/s (ratio = Limbic/peer) vs times (peer/Limbic). */
@@ -53,17 +59,49 @@ public final class BenchRunner {
 
     public static List<Row> run(Config config, PrintStream out) throws IOException, RunnerException {
         Files.createDirectories(config.outDir());
-        Progress progress = new Progress(out, config.peers() ? 20 : 0, config.peers() ? 12 : 0,
-                config.peers() ? 5 : 0, config.quick() ? 40 : 80, 45, 45, 25, 1);
+        List<Integer> estimates = new ArrayList<>();   // seconds per step, for the ETA
+        if (config.nnSuite()) {
+            estimates.addAll(config.peers() ? List.of(60, 90) : List.of(0, 0));
+        }
+        if (config.kernelSuite()) {
+            estimates.addAll(config.peers() ? List.of(20, 12, 5) : List.of(0, 0, 0));
+            estimates.addAll(List.of(config.quick() ? 40 : 80, 45, 45, 25));
+        }
+        if (config.nnSuite()) {
+            estimates.addAll(List.of(70, 100, 50, 70));
+        }
+        estimates.add(1);
+        Progress progress = new Progress(out, estimates.stream().mapToDouble(Integer::doubleValue).toArray());
         PeerResults peers = new PeerResults();
         if (config.peers()) {
             peers = PeerResults.run(config.sharedDir().resolve("peers"), config.outDir().resolve("peers"),
-                    config.quick(), true, false, progress);
+                    config.quick(), config.kernelSuite(), config.nnSuite(), progress);
         } else {
             progress.step("peers skipped (--no-peers)");
-            progress.step("");
-            progress.step("");
+            for (int i = 1; i < (config.nnSuite() ? 2 : 0) + (config.kernelSuite() ? 3 : 0); i++) {
+                progress.step("");
+            }
         }
+        List<Row> rows = new ArrayList<>();
+        if (config.kernelSuite()) {
+            kernelSuite(config, peers, progress, rows);
+        }
+        if (config.nnSuite()) {
+            nnSuite(config, peers, progress, rows);
+        }
+        progress.step("report");
+        String report = render(rows, peers, config);
+        out.println();
+        out.println(report);
+        writeAtomically(config.outDir().resolve("bench-report.md"), report);
+        for (Path chart : BenchCharts.write(rows, config.outDir())) {
+            out.println("chart: " + chart);
+        }
+        return rows;
+    }
+
+    private static void kernelSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+            throws RunnerException {
         String[] shapes = config.quick()
                 ? new String[] {"64x64x64", "256x256x256", "1024x1024x1024", "32x384x384", "32x768x3072",
                     "4096x384x1536", "128x64x128"}
@@ -76,9 +114,7 @@ public final class BenchRunner {
         Collection<RunResult> kernelsOnly = jmh(config, KernelOnlyBench.class, null, "kernels-only");
         progress.step("Limbic: autograd overhead (JMH)");
         Collection<RunResult> overhead = jmh(config, OverheadBench.class, null, "overhead");
-        progress.step("report");
 
-        List<Row> rows = new ArrayList<>();
         Map<String, Double> gemmUs = new HashMap<>();
         for (RunResult r : gemm) {
             gemmUs.put(r.getParams().getParam("mkn"), r.getPrimaryResult().getScore());
@@ -111,15 +147,69 @@ public final class BenchRunner {
                 "PyTorch", peers.overheadUs.getOrDefault("torch: a + b, requires_grad (records graph)", Double.NaN), false));
         rows.add(new Row("autograd: (a + b).sum().backward()", "us", overheadUs.getOrDefault("addSumBackward", Double.NaN),
                 "PyTorch", peers.overheadUs.getOrDefault("torch: (a + b).sum().backward()", Double.NaN), false));
+    }
 
-        String report = render(rows, peers, config);
-        out.println();
-        out.println(report);
-        writeAtomically(config.outDir().resolve("bench-report.md"), report);
-        for (Path chart : BenchCharts.write(rows, config.outDir())) {
-            out.println("chart: " + chart);
+    /** Layers (PyTorch's torch_kernels.py cases) and the training loops (torch_training.py, 2 threads). */
+    private static void nnSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+            throws RunnerException {
+        progress.step("Limbic: LSTM layers (JMH)");
+        Map<String, Double> lstm = scores(jmh(config, LstmBench.class, null, "lstm"));
+        progress.step("Limbic: MHA and the MiniLM-shaped encoder layer (JMH)");
+        Map<String, Double> attention = scores(jmh(config, AttentionBench.class, null, "attention"));
+        progress.step("Limbic: training loops (a)-(c) (JMH)");
+        Map<String, Double> training = scores(jmh(config, TrainingBench.class, null, "training"));
+        progress.step("Limbic: LIF spiking network (d) (JMH)");
+        Map<String, Double> snn = scores(jmh(config, SnnBench.class, null, "snn"));
+
+        String[][] layers = {
+            {"lstmInfer", "LSTM in384 h128 T32 B32 infer", "lstm|infer"},
+            {"lstmFwdBwd", "LSTM in384 h128 T32 B32 fwd+bwd", "lstm|fwd_bwd"},
+            {"lstmBidirectionalInfer", "LSTM bidirectional infer", "lstm bidirectional|infer"},
+            {"lstmBidirectionalFwdBwd", "LSTM bidirectional fwd+bwd", "lstm bidirectional|fwd_bwd"},
+            {"lstmTinyInfer", "LSTM tiny in128 h128 T16 B16 infer", "lstm tiny|infer"},
+            {"lstmTinyFwdBwd", "LSTM tiny fwd+bwd", "lstm tiny|fwd_bwd"},
+        };
+        for (String[] l : layers) {
+            rows.add(new Row(l[1], "ms", lstm.getOrDefault(l[0], Double.NaN), "PyTorch",
+                    peers.layerMs.getOrDefault(l[2], Double.NaN), false));
         }
-        return rows;
+        String[][] att = {
+            {"mhaInfer", "MHA B8 T128 d384 h6 infer", "mha self-attn|infer"},
+            {"mhaFwdBwd", "MHA B8 T128 d384 h6 fwd+bwd", "mha self-attn|fwd_bwd"},
+            {"encoderInfer", "encoder layer B8 T128 d384 h12 ffn1536 infer", "encoder layer (minilm)|infer"},
+            {"encoderFwdBwd", "encoder layer B8 T128 fwd+bwd", "encoder layer (minilm)|fwd_bwd"},
+            {"encoderSmallInfer", "encoder layer B1 T32 infer", "encoder layer (minilm) b1 t32|infer"},
+            {"encoderSmallFwdBwd", "encoder layer B1 T32 fwd+bwd", "encoder layer (minilm) b1 t32|fwd_bwd"},
+        };
+        for (String[] a : att) {
+            rows.add(new Row(a[1], "ms", attention.getOrDefault(a[0], Double.NaN), "PyTorch",
+                    peers.layerMs.getOrDefault(a[2], Double.NaN), false));
+        }
+        double mlpMs = training.getOrDefault("mlpEpoch", Double.NaN);
+        rows.add(new Row("(a) MLP 384-256-4 AdamW, batch 32", "samples/s",
+                TrainingWorkloads.Mlp.SAMPLES / (mlpMs / 1e3), "PyTorch",
+                peers.training.getOrDefault("(a) MLP 384-256-4 AdamW|manual randperm indexing", Double.NaN), true));
+        rows.add(new Row("(b) tiny recursive model, AdamW + clip", "steps/s",
+                TrainingWorkloads.Recursive.STEPS / (training.getOrDefault("recursiveSteps", Double.NaN) / 1e3),
+                "PyTorch", peers.training.getOrDefault(
+                        "(b) tiny recursive (3 iters) AdamW+clip|batch 16, 1..8 tokens", Double.NaN), true));
+        rows.add(new Row("(c) LSTM classifier + focal, AdamW", "steps/s",
+                TrainingWorkloads.LstmClassifier.STEPS / (training.getOrDefault("lstmSteps", Double.NaN) / 1e3),
+                "PyTorch", peers.training.getOrDefault(
+                        "(c) LSTM classifier + focal, AdamW|seq 10, batch 32, h128", Double.NaN), true));
+        String snnKey = "(d) LIF SNN 5 pops, T=100, B=32|";
+        String[][] spiking = {
+            {"perPopulationInfer", "(d) SNN per population: inference", "one Linear per projection: fwd (inference_mode)"},
+            {"perPopulationFwd", "(d) SNN per population: fwd (graph)", "one Linear per projection: fwd (autograd)"},
+            {"perPopulationFwdBwd", "(d) SNN per population: fwd+bwd", "one Linear per projection: fwd+bwd"},
+            {"fusedInfer", "(d) SNN fused 384-wide: inference", "fused 384-wide middle: fwd (inference_mode)"},
+            {"fusedFwd", "(d) SNN fused 384-wide: fwd (graph)", "fused 384-wide middle: fwd (autograd)"},
+            {"fusedFwdBwd", "(d) SNN fused 384-wide: fwd+bwd", "fused 384-wide middle: fwd+bwd"},
+        };
+        for (String[] d : spiking) {
+            rows.add(new Row(d[1], "ms/batch", snn.getOrDefault(d[0], Double.NaN), "PyTorch",
+                    peers.training.getOrDefault(snnKey + d[2], Double.NaN), false));
+        }
     }
 
     private static void addKernel(List<Row> rows, Map<String, Double> limbic, PeerResults peers, String method,
@@ -165,7 +255,7 @@ public final class BenchRunner {
 
     static String render(List<Row> rows, PeerResults peers, Config config) {
         StringBuilder sb = new StringBuilder();
-        sb.append("# Limbic kernel benchmarks vs peers (same machine, same run)\n\n");
+        sb.append("# Limbic benchmarks vs peers (same machine, same run)\n\n");
         sb.append("- date: ").append(LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)).append('\n');
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(Runtime.version()).append("; cores: ").append(Runtime.getRuntime().availableProcessors())
@@ -215,11 +305,16 @@ public final class BenchRunner {
         }
     }
 
-    /** Entry point for running the set without the app jar: {@code BenchRunner [--quick] [--no-peers] [SHARED]}. */
+    /**
+     * Entry point for running the set without the app jar:
+     * {@code BenchRunner [--quick] [--no-peers] [--kernels | --nn] [SHARED]}.
+     */
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         Path shared = a.stream().filter(s -> !s.startsWith("--")).findFirst().map(Path::of).orElse(Path.of("../shared"));
+        boolean onlyKernels = a.contains("--kernels");
+        boolean onlyNn = a.contains("--nn");
         run(new Config(shared, Path.of("bench-results"), a.contains("--quick"), !a.contains("--no-peers"),
-                Parallel.threads()), System.out);
+                Parallel.threads(), !onlyNn, !onlyKernels), System.out);
     }
 }
