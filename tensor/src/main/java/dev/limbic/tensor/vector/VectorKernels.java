@@ -701,26 +701,90 @@ final class VectorKernels {
     private static int binaryVV(BinaryOp op, VectorSpecies<Float> s, float[] a, int aOff, float[] b, int bOff,
                                 float[] out, int outOff, int n) {
         int bound = s.loopBound(n);
-        FloatVector one = splat(s, 1f);
-        FloatVector zero = zeros(s);
-        for (int i = 0; i < bound; i += s.length()) {
-            FloatVector va = FloatVector.fromArray(s, a, aOff + i);
-            FloatVector vb = FloatVector.fromArray(s, b, bOff + i);
-            apply(op, va, vb, one, zero).intoArray(out, outOff + i);
+        int step = s.length();
+        // The arithmetic ops get loops of their own: with the op switch inside the loop C2 does not inline
+        // apply(), and every vector then lives as a heap object (about 10x slower than these loops).
+        switch (op) {
+            case ADD -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).add(FloatVector.fromArray(s, b, bOff + i))
+                            .intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).sub(FloatVector.fromArray(s, b, bOff + i))
+                            .intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).mul(FloatVector.fromArray(s, b, bOff + i))
+                            .intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).div(FloatVector.fromArray(s, b, bOff + i))
+                            .intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            default -> {
+                FloatVector one = splat(s, 1f);
+                FloatVector zero = zeros(s);
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector va = FloatVector.fromArray(s, a, aOff + i);
+                    FloatVector vb = FloatVector.fromArray(s, b, bOff + i);
+                    apply(op, va, vb, one, zero).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
         }
-        return bound;
     }
 
     private static int binaryVS(BinaryOp op, VectorSpecies<Float> s, float[] a, int aOff, float b,
                                 float[] out, int outOff, int n) {
         int bound = s.loopBound(n);
-        FloatVector one = splat(s, 1f);
-        FloatVector zero = zeros(s);
+        int step = s.length();
         FloatVector vb = splat(s, b);
-        for (int i = 0; i < bound; i += s.length()) {
-            apply(op, FloatVector.fromArray(s, a, aOff + i), vb, one, zero).intoArray(out, outOff + i);
+        switch (op) {   // see binaryVV: one loop per arithmetic op keeps the vectors in registers
+            case ADD -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).add(vb).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).sub(vb).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).mul(vb).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += step) {
+                    FloatVector.fromArray(s, a, aOff + i).div(vb).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            default -> {
+                FloatVector one = splat(s, 1f);
+                FloatVector zero = zeros(s);
+                for (int i = 0; i < bound; i += step) {
+                    apply(op, FloatVector.fromArray(s, a, aOff + i), vb, one, zero).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
         }
-        return bound;
     }
 
     private static int binarySV(BinaryOp op, VectorSpecies<Float> s, float a, float[] b, int bOff,
