@@ -91,7 +91,20 @@ public final class VectorBackend extends ScalarBackend {
             return;
         }
         int cols = l.cols();
-        for (long r = 0, rows = l.rows(); r < rows; r++) {
+        long rowsL = l.rows();
+        if (rowsL * cols < GRAIN || rowsL > Integer.MAX_VALUE) {
+            copyRows(l, s, srcOff, sInner, d, dstOff, cols, 0, rowsL);
+            return;
+        }
+        // large copies (a bias broadcast over a (B·T, F) output, contiguous() of a permuted activation) use the
+        // pool: one thread cannot fill a few MB of fresh memory at the speed the GEMM after it reads it back
+        Parallel.forRange((int) rowsL, Math.max(1, GRAIN / Math.max(1, cols)),
+                (r0, r1) -> copyRows(l, s, srcOff, sInner, d, dstOff, cols, r0, r1));
+    }
+
+    private static void copyRows(Layout l, float[] s, int srcOff, int sInner, float[] d, int dstOff, int cols,
+                                 long r0, long r1) {
+        for (long r = r0; r < r1; r++) {
             int so = srcOff + l.rowOffset(0, r);
             int dof = dstOff + l.rowOffset(1, r);
             if (sInner == 1) {
