@@ -341,16 +341,16 @@ final class TensorOps {
         Backend be = x.backend();
         Tensor out = Tensor.emptyLike(be, x.dtype(), outShape);
         if (out.numel() > 0) {
-            if (b != null) {
-                be.copy(new int[] {rows, outF}, b.storage(), b.offset(), new int[] {0, b.stridesRef()[0]},
-                        out.storage(), 0, new int[] {outF, 1});
-            }
             int[] xs = x2.stridesRef();
             int[] ws = w.stridesRef();
-            if (inF > 0) {
-                // B = Wᵀ: element (p, j) is W[j, p]
+            // B = Wᵀ: element (p, j) is W[j, p]
+            if (b != null) {
+                be.matmulBias(rows, outF, inF, x2.storage(), x2.offset(), rowStride, xs[xs.length - 1],
+                        w.storage(), w.offset(), ws[1], ws[0], b.storage(), b.offset(), b.stridesRef()[0],
+                        out.storage(), 0, outF);
+            } else if (inF > 0) {
                 be.matmul(1, rows, outF, inF, x2.storage(), x2.offset(), 0, rowStride, xs[xs.length - 1],
-                        w.storage(), w.offset(), 0, ws[1], ws[0], out.storage(), 0, 0, outF, b != null);
+                        w.storage(), w.offset(), 0, ws[1], ws[0], out.storage(), 0, 0, outF, false);
             }
         }
         int rs = rowStride;

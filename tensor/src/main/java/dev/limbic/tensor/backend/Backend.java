@@ -82,6 +82,21 @@ public interface Backend {
                 Storage b, int bOff, int bBatchStride, int bRowStride, int bColStride,
                 Storage c, int cOff, int cBatchStride, int ldc, boolean accumulate);
 
+    /**
+     * {@code C = A @ B + bias}, the bias ({@code bias[biasOff + j·biasStride]}, {@code j < n}) added to every row
+     * of the row-major C: a Linear layer. The default writes the bias rows into C and accumulates the product on
+     * top; fast backends add it in the GEMM epilogue instead.
+     */
+    default void matmulBias(int m, int n, int k,
+                            Storage a, int aOff, int aRowStride, int aColStride,
+                            Storage b, int bOff, int bRowStride, int bColStride,
+                            Storage bias, int biasOff, int biasStride,
+                            Storage c, int cOff, int ldc) {
+        copy(new int[] {m, n}, bias, biasOff, new int[] {0, biasStride}, c, cOff, new int[] {ldc, 1});
+        matmul(1, m, n, k, a, aOff, 0, aRowStride, aColStride, b, bOff, 0, bRowStride, bColStride, c, cOff, 0, ldc,
+                true);
+    }
+
     /** Row-wise softmax (or log-softmax) of a contiguous {@code (rows, cols)} block. */
     void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols);
 

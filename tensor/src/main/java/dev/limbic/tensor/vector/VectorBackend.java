@@ -276,6 +276,23 @@ public final class VectorBackend extends ScalarBackend {
         }
     }
 
+    @Override
+    public void matmulBias(int m, int n, int k, Storage a, int aOff, int aRowStride, int aColStride,
+                           Storage b, int bOff, int bRowStride, int bColStride, Storage bias, int biasOff,
+                           int biasStride, Storage c, int cOff, int ldc) {
+        float[] as = f32(a);
+        float[] bs = f32(b);
+        float[] biases = f32(bias);
+        float[] cs = f32(c);
+        if (as == null || bs == null || biases == null || cs == null) {
+            super.matmulBias(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, bias,
+                    biasOff, biasStride, c, cOff, ldc);
+            return;
+        }
+        gemm.sgemmBias(m, n, k, as, aOff, aRowStride, aColStride, bs, bOff, bRowStride, bColStride, biases,
+                biasOff, biasStride, cs, cOff, ldc);
+    }
+
     // ------------------------------------------------------------------------------------------ softmax, layer norm
 
     @Override

@@ -75,6 +75,58 @@ public final class VectorGemm {
                       float[] a, int aOff, int aRowStride, int aColStride,
                       float[] b, int bOff, int bRowStride, int bColStride,
                       float[] c, int cOff, int ldc, boolean accumulate) {
+        sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate,
+                null);
+    }
+
+    /**
+     * {@code C = A @ B + bias} with {@code bias[j]} at {@code bias[biasOff + j·biasStride]} added to every row: a
+     * Linear layer. The bias is added to each C block right after its last micro-kernel pass, while the block is
+     * still in cache, instead of being written into C first and read back by the product.
+     */
+    public void sgemmBias(int m, int n, int k,
+                          float[] a, int aOff, int aRowStride, int aColStride,
+                          float[] b, int bOff, int bRowStride, int bColStride,
+                          float[] bias, int biasOff, int biasStride,
+                          float[] c, int cOff, int ldc) {
+        sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, false,
+                new Epilogue(kernel.species(), bias, biasOff, biasStride));
+    }
+
+    /** Bias added to every row of C once its last K block is done (null: none). */
+    record Epilogue(VectorSpecies<Float> species, float[] bias, int off, int stride) {
+        /** {@code C(0:mc, 0:nc) += bias[j0 .. j0+nc)} for the block at {@code cBlk}. */
+        void apply(float[] c, int cBlk, int ldc, int mc, int nc, int j0) {
+            int bo = off + j0 * stride;
+            if (stride == 1) {
+                VectorSpecies<Float> s = species;
+                int bound = s.loopBound(nc);
+                for (int r = 0; r < mc; r++) {
+                    int row = cBlk + r * ldc;
+                    int j = 0;
+                    for (; j < bound; j += s.length()) {
+                        FloatVector.fromArray(s, c, row + j).add(FloatVector.fromArray(s, bias, bo + j))
+                                .intoArray(c, row + j);
+                    }
+                    for (; j < nc; j++) {
+                        c[row + j] += bias[bo + j];
+                    }
+                }
+            } else {
+                for (int r = 0; r < mc; r++) {
+                    int row = cBlk + r * ldc;
+                    for (int j = 0; j < nc; j++) {
+                        c[row + j] += bias[bo + j * stride];
+                    }
+                }
+            }
+        }
+    }
+
+    private void sgemm(int m, int n, int k,
+                       float[] a, int aOff, int aRowStride, int aColStride,
+                       float[] b, int bOff, int bRowStride, int bColStride,
+                       float[] c, int cOff, int ldc, boolean accumulate, Epilogue ep) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("negative size m=" + m + " n=" + n + " k=" + k);
         }
@@ -90,6 +142,9 @@ public final class VectorGemm {
                     java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
                 }
             }
+            if (ep != null) {
+                ep.apply(c, cOff, ldc, m, n, 0);
+            }
             return;
         }
         if (SWAP_SMALL_M && m <= SWAP_MAX_M && n >= 4 * m && bRowStride == 1 && bColStride != 1) {
@@ -101,7 +156,8 @@ public final class VectorGemm {
                 t = new float[m * n];
                 SWAP_BUFFER.set(t);
             }
-            product(n, m, k, b, bOff, bColStride, bRowStride, a, aOff, aColStride, aRowStride, t, 0, m, false);
+            product(n, m, k, b, bOff, bColStride, bRowStride, a, aOff, aColStride, aRowStride, t, 0, m, false,
+                    null);
             for (int i = 0; i < m; i++) {
                 int row = cOff + i * ldc;
                 if (accumulate) {
@@ -114,25 +170,29 @@ public final class VectorGemm {
                     }
                 }
             }
+            if (ep != null) {
+                ep.apply(c, cOff, ldc, m, n, 0);
+            }
             return;
         }
-        product(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate);
+        product(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, accumulate,
+                ep);
     }
 
     /** The blocked product, on the caller alone or split across the pool. */
     private void product(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride,
                          float[] b, int bOff, int bRowStride, int bColStride, float[] c, int cOff, int ldc,
-                         boolean accumulate) {
+                         boolean accumulate, Epilogue ep) {
         Kernel kern = kernel;
         int threads = Parallel.threads();
         long flops = 2L * m * n * k;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS || onLimbicWorker()) {
             block(kern, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
-                    c, cOff, ldc, accumulate);
+                    c, cOff, ldc, accumulate, ep);
             return;
         }
         new SplitJob(kern, threads, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
-                c, cOff, ldc, accumulate).run();
+                c, cOff, ldc, accumulate, ep).run();
     }
 
     private static boolean onLimbicWorker() {
@@ -163,6 +223,7 @@ public final class VectorGemm {
         private final int cOff;
         private final int ldc;
         private final boolean accumulate;
+        private final Epilogue ep;
         private final boolean splitN;
         private final int tiles;
         private final int chunks;
@@ -171,7 +232,9 @@ public final class VectorGemm {
         private volatile Throwable failure;
 
         SplitJob(Kernel kern, int threads, int m, int n, int k, float[] a, int aOff, int ars, int acs,
-                 float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc, boolean accumulate) {
+                 float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc, boolean accumulate,
+                 Epilogue ep) {
+            this.ep = ep;
             this.kern = kern;
             this.threads = threads;
             this.m = m;
@@ -239,10 +302,10 @@ public final class VectorGemm {
                     int t1 = (int) ((long) tiles * (ch + 1) / chunks);
                     if (splitN) {
                         block(kern, 0, m, t0 * kern.nr, Math.min(n, t1 * kern.nr), k, a, aOff, ars, acs,
-                                b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                                b, bOff, brs, bcs, c, cOff, ldc, accumulate, ep);
                     } else {
                         block(kern, t0 * kern.mr, Math.min(m, t1 * kern.mr), 0, n, k, a, aOff, ars, acs,
-                                b, bOff, brs, bcs, c, cOff, ldc, accumulate);
+                                b, bOff, brs, bcs, c, cOff, ldc, accumulate, ep);
                     }
                 } catch (Throwable t) {
                     failure = t;
@@ -322,7 +385,7 @@ public final class VectorGemm {
     static void block(Kernel kern, int i0, int i1, int j0, int j1, int k,
                       float[] a, int aOff, int ars, int acs,
                       float[] b, int bOff, int brs, int bcs,
-                      float[] c, int cOff, int ldc, boolean accumulate) {
+                      float[] c, int cOff, int ldc, boolean accumulate, Epilogue ep) {
         final int mrK = kern.mr;
         final int nrK = kern.nr;
         // even split: 600 -> 300 + 300, not 256 + 256 + 88; up to KC_ONE_BLOCK no split at all
@@ -371,16 +434,19 @@ public final class VectorGemm {
                                         ldc, Math.min(mrK, mc - ir), nr, add, tmp);
                             }
                         }
-                        continue;
-                    }
-                    packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
-                    for (int jr = 0; jr < nc; jr += nrK) {
-                        int nr = Math.min(nrK, nc - jr);
-                        int bBase = B_PAD + jr * kc;
-                        for (int ir = 0; ir < mc; ir += mrK) {
-                            kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
-                                    Math.min(mrK, mc - ir), nr, add, tmp);
+                    } else {
+                        packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
+                        for (int jr = 0; jr < nc; jr += nrK) {
+                            int nr = Math.min(nrK, nc - jr);
+                            int bBase = B_PAD + jr * kc;
+                            for (int ir = 0; ir < mc; ir += mrK) {
+                                kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
+                                        Math.min(mrK, mc - ir), nr, add, tmp);
+                            }
                         }
+                    }
+                    if (ep != null && pc + kc >= k) {
+                        ep.apply(c, cBlk, ldc, mc, nc, jc);   // the block's last K pass: it is still in cache
                     }
                 }
             }
@@ -655,6 +721,12 @@ public final class VectorGemm {
         Kernel(int mr, int nr) {
             this.mr = mr;
             this.nr = nr;
+        }
+
+        /** The float species of this kernel's width (NR is two vectors of it). */
+        final VectorSpecies<Float> species() {
+            return FloatVector.SPECIES_128.length() * 2 == nr ? FloatVector.SPECIES_128
+                    : FloatVector.SPECIES_256.length() * 2 == nr ? FloatVector.SPECIES_256 : FloatVector.SPECIES_512;
         }
 
         /**
