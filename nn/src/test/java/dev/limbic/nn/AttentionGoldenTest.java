@@ -24,7 +24,7 @@ class AttentionGoldenTest {
             att.loadStateDict(CoreLayersGoldenTest.paramsOf(c), true);
             Tensor x = c.leaf("input.x");
             Tensor mask = c.has("input.key_padding_mask") ? c.tensor("input.key_padding_mask") : null;
-            SingleHeadAttention.Output out = att.forward(x, mask, false, true);
+            SingleHeadAttention.Output out = att.forward(x, mask, causal(c), true);
             c.assertClose("out.y", out.output());
             c.assertClose("out.attn_probs", out.probs());
             out.output().backward(c.tensor("grad_out.y"));
@@ -44,7 +44,7 @@ class AttentionGoldenTest {
             mha.eval();
             Tensor x = c.leaf("input.x");
             Tensor mask = c.has("input.key_padding_mask") ? c.tensor("input.key_padding_mask") : null;
-            MultiheadAttention.Output out = mha.selfAttention(x, mask, false, true);
+            MultiheadAttention.Output out = mha.selfAttention(x, mask, causal(c), true);
             c.assertClose("out.attn_output", out.output());
             c.assertClose("out.attn_weights", out.weights());
             c.assertClose("out.attn_weights_per_head", out.weightsPerHead());
@@ -79,6 +79,11 @@ class AttentionGoldenTest {
             c.assertClose("grad.hidden_states", x.grad());
             assertParameterGradients(c, layer);
         });
+    }
+
+    /** The {@code causal} metadata flag (a causal attn_mask: query i sees keys j <= i); absent means no mask. */
+    private static boolean causal(GoldenCase c) {
+        return Boolean.parseBoolean(c.metaOr("causal", "False").trim().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Every {@code grad.param.<name>} of the file against the module's parameter of that name, and no more. */

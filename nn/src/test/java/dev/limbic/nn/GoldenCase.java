@@ -24,7 +24,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.function.ThrowingConsumer;
 
 /**
- * One PyTorch golden fixture from {@code ../shared/golden/cases} (or {@code -Dlimbic.golden=DIR}): metadata,
+ * One PyTorch golden fixture from {@code ../shared/golden/cases} (or {@code -Dlimbic.golden=DIR}) or from the
+ * project's own extra set {@code src/test/resources/golden-extra} (or {@code -Dlimbic.goldenExtra=DIR}; made by
+ * {@code tools/golden/gen_nn_extra.py} in the same format, for cases the shared set lacks): metadata,
  * tensors by name, and comparisons with the tolerances the file itself states ({@code tol_forward} for
  * {@code out.*}, {@code tol_grad} for {@code grad.*}; I64 exactly). Tests discover their cases by the {@code op}
  * metadata, so a regenerated fixture set with other seeds or extra cases runs unchanged.
@@ -70,24 +72,66 @@ public final class GoldenCase {
     }
 
     /**
-     * One dynamic test per fixture whose metadata matches {@code select}, named by the file; a single skipped
-     * test with the reason when the fixtures are absent or none matches.
+     * The project's extra fixture folder ({@code -Dlimbic.goldenExtra}, else {@code src/test/resources/golden-extra}
+     * of the nn module, looked up from the module or the repository root), or null when absent.
+     */
+    public static Path extraDir() {
+        List<Path> candidates = new ArrayList<>();
+        String prop = System.getProperty("limbic.goldenExtra");
+        if (prop != null && !prop.isBlank()) {
+            candidates.add(Paths.get(prop));
+        }
+        candidates.add(Paths.get("src", "test", "resources", "golden-extra"));
+        candidates.add(Paths.get("nn", "src", "test", "resources", "golden-extra"));
+        for (Path p : candidates) {
+            if (Files.isDirectory(p)) {
+                return p.toAbsolutePath().normalize();
+            }
+        }
+        return null;
+    }
+
+    /** The fixture folders that exist: the shared one first, then the project's extra one. */
+    public static List<Path> dirs() {
+        List<Path> out = new ArrayList<>();
+        Path shared = dir();
+        Path extra = extraDir();
+        if (shared != null) {
+            out.add(shared);
+        }
+        if (extra != null && !extra.equals(shared)) {
+            out.add(extra);
+        }
+        return out;
+    }
+
+    /** Every {@code .safetensors} file of every folder of {@link #dirs()}, sorted by name within a folder. */
+    public static List<Path> files() {
+        List<Path> files = new ArrayList<>();
+        for (Path dir : dirs()) {
+            try (Stream<Path> s = Files.list(dir)) {
+                files.addAll(s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return files;
+    }
+
+    /**
+     * One dynamic test per fixture (shared and extra folders) whose metadata matches {@code select}, named by the
+     * file; a single skipped test with the reason when no folder exists or no fixture matches.
      */
     public static Stream<DynamicTest> cases(String what, Predicate<Map<String, String>> select,
             ThrowingConsumer<GoldenCase> body) {
-        Path dir = dir();
-        if (dir == null) {
+        List<Path> dirs = dirs();
+        if (dirs.isEmpty()) {
             return Stream.of(dynamicTest(what, () -> Assumptions.assumeTrue(false,
-                    "golden fixtures not found: set -Dlimbic.golden or put ../shared beside the checkout")));
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.getFileName().toString().endsWith(".safetensors")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+                    "golden fixtures not found: set -Dlimbic.golden or put ../shared beside the checkout, and "
+                            + "-Dlimbic.goldenExtra for the project's extra set")));
         }
         List<DynamicTest> tests = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : files()) {
             GoldenCase c = load(f);
             if (select.test(c.meta)) {
                 tests.add(dynamicTest(f.getFileName().toString(), () -> body.accept(c)));
@@ -95,7 +139,7 @@ public final class GoldenCase {
         }
         if (tests.isEmpty()) {
             return Stream.of(dynamicTest(what, () -> Assumptions.assumeTrue(false,
-                    "no golden fixture in " + dir + " matches " + what)));
+                    "no golden fixture in " + dirs + " matches " + what)));
         }
         return tests.stream();
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.TestFactory;
  * PyTorch parity of {@link LSTM} and {@link GRU} on every golden fixture whose {@code op} is {@code nn.LSTM} or
  * {@code nn.GRU}, with each {@link RecurrentImpl}: outputs, final states and the gradients of the input, the
  * initial states and every parameter for the upstream gradients of all outputs at once
- * ({@code backward} of {@code Σ_k ⟨out_k, grad_out_k⟩}). Configuration comes from the files' metadata.
+ * ({@code backward} of {@code Σ_k ⟨out_k, grad_out_k⟩}). Configuration comes from the files' metadata; a case
+ * with {@code input.lengths} runs packed variable-length rows.
  */
 class RecurrentGoldenTest {
 
@@ -30,7 +31,9 @@ class RecurrentGoldenTest {
                 Tensor x = c.leaf("input.x");
                 Tensor h0 = c.has("input.h0") ? c.leaf("input.h0") : null;
                 Tensor c0 = c.has("input.c0") ? c.leaf("input.c0") : null;
-                LSTM.Output out = m.forward(x, h0, c0);
+                // packed variable-length rows (pack_padded_sequence ... pad_packed_sequence(total_length=T))
+                Tensor lengths = c.has("input.lengths") ? c.tensor("input.lengths") : null;
+                LSTM.Output out = m.forward(x, h0, c0, lengths);
                 Map<String, Tensor> outs = Map.of("output", out.output(), "h_n", out.hN(), "c_n", out.cN());
                 compare(c, impl, outs, x, h0, c0, m);
             }
@@ -48,7 +51,8 @@ class RecurrentGoldenTest {
                 m.loadStateDict(CoreLayersGoldenTest.paramsOf(c), true);
                 Tensor x = c.leaf("input.x");
                 Tensor h0 = c.has("input.h0") ? c.leaf("input.h0") : null;
-                GRU.Output out = m.forward(x, h0);
+                Tensor lengths = c.has("input.lengths") ? c.tensor("input.lengths") : null;
+                GRU.Output out = m.forward(x, h0, lengths);
                 Map<String, Tensor> outs = Map.of("output", out.output(), "h_n", out.hN());
                 compare(c, impl, outs, x, h0, null, m);
             }

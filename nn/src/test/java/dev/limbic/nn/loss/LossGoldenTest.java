@@ -76,6 +76,21 @@ class LossGoldenTest {
     }
 
     @TestFactory
+    Stream<DynamicTest> l1() {
+        return run("l1_loss cases", GoldenCase.op("l1_loss"), c -> {
+            Tensor x = c.leaf("input.x");
+            Tensor t = c.leaf("input.target");
+            Tensor loss = new L1Loss(reduction(c)).forward(x, t);
+            c.assertClose("out.loss", loss);
+            loss.backward(c.tensor("grad_out.loss"));
+            c.assertClose("grad.x", x.grad());
+            if (c.has("grad.target")) {
+                c.assertClose("grad.target", t.grad());
+            }
+        });
+    }
+
+    @TestFactory
     Stream<DynamicTest> klDiv() {
         return run("kl_div cases", GoldenCase.op("kl_div"), c -> {
             Tensor x = c.leaf("input.input");
