@@ -1,15 +1,20 @@
 package dev.limbic.tensor.backend;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Limbic's one dedicated thread pool. Sized by {@code -Dlimbic.threads} (default: available processors);
  * {@code 1} runs every kernel on the caller's thread, for hosts that forbid creating threads.
  * The pool is created lazily on first parallel use, so a single-threaded host never starts a thread.
+ *
+ * <p>Workers spin for a short while after each task before they park ({@code -Dlimbic.spinMicros}, default 200;
+ * 0 parks at once), as OpenMP runtimes do. A training step issues thousands of kernels of 10-100 µs each, and
+ * waking a parked thread costs about as much on a VM, so with parking alone the second core arrived after the
+ * caller had done most of the work. Spinning costs CPU only in the gaps between kernels, at most the window.
  */
 public final class Parallel {
 
@@ -20,7 +25,8 @@ public final class Parallel {
     }
 
     private static final int THREADS = parseThreads();
-    private static volatile ForkJoinPool pool;
+    private static final long SPIN_NANOS = Math.max(0, Long.getLong("limbic.spinMicros", 200)) * 1000L;
+    private static volatile WorkerPool pool;
 
     private Parallel() {
     }
@@ -46,26 +52,104 @@ public final class Parallel {
         }
     }
 
-    /** The dedicated pool; never the common pool, so Limbic does not compete with a host's own tasks. */
-    public static ForkJoinPool pool() {
-        ForkJoinPool p = pool;
+    /** Queues {@code task} for a pool worker (the pool starts on first use). Tasks must not throw. */
+    public static void execute(Runnable task) {
+        WorkerPool p = pool;
         if (p == null) {
             synchronized (Parallel.class) {
                 p = pool;
                 if (p == null) {
-                    p = new ForkJoinPool(THREADS, Parallel::newWorker, null, false);
+                    p = new WorkerPool(THREADS - 1);
                     pool = p;
                 }
             }
         }
-        return p;
+        p.submit(task);
     }
 
-    private static ForkJoinWorkerThread newWorker(ForkJoinPool p) {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-        t.setName("limbic-worker-" + t.getPoolIndex());
-        t.setDaemon(true);
-        return t;
+    /** Whether the current thread is one of Limbic's pool workers (nested parallel loops then run inline). */
+    public static boolean isWorkerThread() {
+        return Thread.currentThread() instanceof Worker;
+    }
+
+    /**
+     * {@code threads - 1} daemon workers sharing one queue; the caller is always the last participant. Never
+     * the common ForkJoinPool, so Limbic does not compete with a host's own tasks.
+     */
+    private static final class WorkerPool {
+        private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
+        private final Worker[] workers;
+        private final AtomicInteger parked = new AtomicInteger();
+
+        WorkerPool(int n) {
+            workers = new Worker[Math.max(1, n)];
+            for (int i = 0; i < workers.length; i++) {
+                workers[i] = new Worker(this, i);
+                workers[i].start();
+            }
+        }
+
+        void submit(Runnable task) {
+            queue.offer(task);
+            // Dekker pairing with Worker.run: a worker announces itself in `parked` before its last poll
+            if (parked.get() > 0) {
+                for (Worker w : workers) {
+                    if (w.parked) {
+                        LockSupport.unpark(w);
+                    }
+                }
+            }
+        }
+    }
+
+    private static final class Worker extends Thread {
+        private final WorkerPool pool;
+        volatile boolean parked;
+
+        Worker(WorkerPool pool, int index) {
+            super("limbic-worker-" + index);
+            this.pool = pool;
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                Runnable task = pool.queue.poll();
+                if (task != null) {
+                    runQuietly(task);
+                    idleSince = System.nanoTime();
+                    continue;
+                }
+                if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                    continue;
+                }
+                parked = true;
+                pool.parked.incrementAndGet();
+                task = pool.queue.poll();   // re-check after announcing: a submit in between sees `parked`
+                if (task == null) {
+                    LockSupport.park(this);
+                }
+                pool.parked.decrementAndGet();
+                parked = false;
+                if (task != null) {
+                    runQuietly(task);
+                }
+                idleSince = System.nanoTime();
+            }
+        }
+
+        private static void runQuietly(Runnable task) {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                // tasks report their own failures to the caller; never let one kill the worker
+                System.getLogger(Parallel.class.getName()).log(System.Logger.Level.ERROR,
+                        "uncaught failure in a Limbic pool task", t);
+            }
+        }
     }
 
     /**
@@ -88,16 +172,11 @@ public final class Parallel {
             return;
         }
         RangeJob job = new RangeJob(body, n, chunks);
-        ForkJoinPool p = pool();
         for (int i = 1; i < chunks; i++) {
-            p.execute(job::claimChunks);
+            execute(job::claimChunks);
         }
         job.claimChunks();
         job.awaitAndRethrow();
-    }
-
-    private static boolean isWorkerThread() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool;
     }
 
     /** Chunks claimed from a counter by the caller and the helpers; the caller waits for the last one. */
@@ -132,6 +211,11 @@ public final class Parallel {
         }
 
         void awaitAndRethrow() {
+            // the chunks still running are short: spin first, so the caller is not parked and woken again
+            long spinUntil = System.nanoTime() + SPIN_NANOS;
+            while (finished.getCount() > 0 && System.nanoTime() < spinUntil) {
+                Thread.onSpinWait();
+            }
             boolean interrupted = false;
             while (true) {
                 try {

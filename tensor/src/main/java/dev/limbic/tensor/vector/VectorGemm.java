@@ -1,9 +1,6 @@
 package dev.limbic.tensor.vector;
 
 import dev.limbic.tensor.backend.Parallel;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -196,7 +193,7 @@ public final class VectorGemm {
     }
 
     private static boolean onLimbicWorker() {
-        return Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == Parallel.pool();
+        return Parallel.isWorkerThread();
     }
 
     /**
@@ -205,7 +202,7 @@ public final class VectorGemm {
      * (which costs tens of microseconds on a VM): a late worker simply finds nothing left. Chunks along N
      * duplicate the packing of A, chunks along M that of B, so the cut goes across the smaller operand.
      */
-    private static final class SplitJob extends RecursiveAction {
+    private static final class SplitJob {
         private final Kernel kern;
         private final int threads;
         private final int m;
@@ -262,10 +259,9 @@ public final class VectorGemm {
         }
 
         void run() {
-            ForkJoinPool pool = Parallel.pool();
             int helpers = Math.min(threads, chunks) - 1;
             for (int i = 0; i < helpers; i++) {
-                pool.execute(i == 0 ? this : new Helper(this));
+                Parallel.execute(this::work);
             }
             work();
             // Remaining chunks are already running on workers; each is short, so spin rather than park.
@@ -289,11 +285,6 @@ public final class VectorGemm {
             }
         }
 
-        @Override
-        protected void compute() {
-            work();
-        }
-
         void work() {
             int ch;
             while ((ch = next.getAndIncrement()) < chunks) {
@@ -313,20 +304,6 @@ public final class VectorGemm {
                     finished.incrementAndGet();
                 }
             }
-        }
-    }
-
-    /** Extra pool task for a {@link SplitJob} (a ForkJoinTask can be scheduled only once). */
-    private static final class Helper extends RecursiveAction {
-        private final SplitJob job;
-
-        Helper(SplitJob job) {
-            this.job = job;
-        }
-
-        @Override
-        protected void compute() {
-            job.work();
         }
     }
 

@@ -50,6 +50,36 @@ class ParallelTest {
         }
     }
 
+    /**
+     * Workers spin, then park: alternate bursts of back-to-back loops (spinning workers) with pauses longer than
+     * the spin window (parked workers), so a lost wake-up would hang here instead of in a user's training run.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(120)
+    void noLostWakeUpsBetweenSpinningAndParkedWorkers() throws InterruptedException {
+        java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        for (int round = 0; round < 40; round++) {
+            for (int i = 0; i < 500; i++) {
+                int n = 2 + (i % 7);
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                Parallel.forRange(n, 1, (from, to) -> {
+                    threads.add(Thread.currentThread().getName());
+                    for (int k = from; k < to; k++) {
+                        hits.incrementAndGet(k);
+                    }
+                });
+                for (int k = 0; k < n; k++) {
+                    assertThat(hits.get(k)).isEqualTo(1);
+                }
+            }
+            Thread.sleep(round % 2 == 0 ? 1 : 0);   // 1 ms: past the default 200 µs spin, workers park
+        }
+        if (Parallel.threads() > 1) {
+            assertThat(threads).anyMatch(name -> name.startsWith("limbic-worker-"));
+            assertThat(Parallel.isWorkerThread()).isFalse();
+        }
+    }
+
     @Test
     void emptyRangeDoesNothing() {
         Parallel.forRange(0, 1, (from, to) -> {
