@@ -68,7 +68,7 @@ public final class BenchRunner {
             estimates.addAll(List.of(config.quick() ? 40 : 80, 45, 45, 25));
         }
         if (config.nnSuite()) {
-            estimates.addAll(List.of(70, 100, 50, 70));
+            estimates.addAll(List.of(120, 180, 70, 130));
         }
         estimates.add(1);
         Progress progress = new Progress(out, estimates.stream().mapToDouble(Integer::doubleValue).toArray());
@@ -153,13 +153,13 @@ public final class BenchRunner {
     private static void nnSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
             throws RunnerException {
         progress.step("Limbic: LSTM layers (JMH)");
-        Map<String, Double> lstm = scores(jmh(config, LstmBench.class, null, "lstm"));
+        Map<String, Double> lstm = scores(jmh(config, LstmBench.class, null, "lstm", true));
         progress.step("Limbic: MHA and the MiniLM-shaped encoder layer (JMH)");
-        Map<String, Double> attention = scores(jmh(config, AttentionBench.class, null, "attention"));
+        Map<String, Double> attention = scores(jmh(config, AttentionBench.class, null, "attention", true));
         progress.step("Limbic: training loops (a)-(c) (JMH)");
-        Map<String, Double> training = scores(jmh(config, TrainingBench.class, null, "training"));
+        Map<String, Double> training = scores(jmh(config, TrainingBench.class, null, "training", true));
         progress.step("Limbic: LIF spiking network (d) (JMH)");
-        Map<String, Double> snn = scores(jmh(config, SnnBench.class, null, "snn"));
+        Map<String, Double> snn = scores(jmh(config, SnnBench.class, null, "snn", true));
 
         String[][] layers = {
             {"lstmInfer", "LSTM in384 h128 T32 B32 infer", "lstm|infer"},
@@ -234,13 +234,23 @@ public final class BenchRunner {
 
     private static Collection<RunResult> jmh(Config config, Class<?> benchClass, String[] shapes, String tag)
             throws RunnerException {
+        return jmh(config, benchClass, shapes, tag, false);
+    }
+
+    /**
+     * {@code heavy}: operations of 10-300 ms (layers, training loops) get 4 x 2 s of warm-up, because with 2 x 1 s
+     * C2 was still compiling the big forward/backward methods in the first measured iteration (one SNN run
+     * measured 343 ms there and 93-100 ms after).
+     */
+    private static Collection<RunResult> jmh(Config config, Class<?> benchClass, String[] shapes, String tag,
+                                             boolean heavy) throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + benchClass.getName().replace(".", "\\.") + "\\.")
                 .forks(1)
-                .warmupIterations(2)
-                .warmupTime(TimeValue.seconds(1))
+                .warmupIterations(heavy ? 4 : 2)
+                .warmupTime(TimeValue.seconds(heavy ? 2 : 1))
                 .measurementIterations(config.quick() ? 3 : 5)
-                .measurementTime(TimeValue.seconds(1))
+                .measurementTime(TimeValue.seconds(heavy ? 2 : 1))
                 .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Xmx8g", "-Xss4m",
                         "-Dlimbic.threads=" + config.threads())
                 .shouldFailOnError(true)
@@ -264,8 +274,10 @@ public final class BenchRunner {
                 .append(Backends.host().name()).append('\n');
         sb.append("- peer BLAS: ").append(peers.blas).append("; peers: OpenBLAS via numpy `np.matmul(out=)`, "
                 + "PyTorch 2 threads (../shared/peers, run just before Limbic)\n");
-        sb.append("- JMH: 1 fork, 2x1 s warm-up, ").append(config.quick() ? 3 : 5)
-                .append("x1 s measurement, average time\n");
+        int iters = config.quick() ? 3 : 5;
+        sb.append("- JMH: 1 fork, average time; kernels: 2x1 s warm-up, ").append(iters)
+                .append("x1 s measurement; layers and training loops: 4x2 s warm-up, ").append(iters)
+                .append("x2 s measurement\n");
         sb.append("- ratio = speed relative to the peer (>1: Limbic faster): GFLOP/s Limbic/peer, times peer/Limbic\n");
         sb.append("- kernel rows without a suffix go through the Tensor API and allocate their outputs (and gradients),"
                 + " as torch does; '(kernel, preallocated output)' rows call the backend with reused buffers. The gap"
