@@ -123,7 +123,8 @@ public final class GRU extends Module {
         RecurrentImpl mode = impl;
         Tensor lens = Recurrent.lengthsTensor(lengths);
         Tensor[] r = Recurrent.run(shape, x, h0, null, lengths, weights, (xT, w, h, c, len, reverse) -> {
-            Tensor xProj = xT.matmul(w.wIh().t());   // (T, B, 3H): every step's input projection at once
+            // one fused op: dW_ih comes out in W_ih's own layout and accumulates into its gradient in place
+            Tensor xProj = xT.linear(w.wIh(), null);   // (T, B, 3H): every step's input projection at once
             if (mode == RecurrentImpl.FUSED_SEQUENCE) {
                 RecurrentOps.GruSequence s = RecurrentOps.gruSequence(xProj, w.wHh(), w.bIh(), w.bHh(), h, lens,
                         reverse);
