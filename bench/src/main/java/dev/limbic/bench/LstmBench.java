@@ -2,6 +2,7 @@ package dev.limbic.bench;
 
 import dev.limbic.nn.Init;
 import dev.limbic.nn.LSTM;
+import dev.limbic.nn.RecurrentConfig;
 import dev.limbic.tensor.DType;
 import dev.limbic.tensor.GradMode;
 import dev.limbic.tensor.Tensor;
@@ -34,7 +35,7 @@ public class LstmBench {
         final Tensor seed;   // (B, T, D·H)
 
         Case(int in, int hidden, int steps, int batch, boolean bidirectional) {
-            this.lstm = new LSTM(LSTM.Config.of(in, hidden).withBidirectional(bidirectional), Init.rng(0));
+            this.lstm = new LSTM(RecurrentConfig.of(in, hidden).withBidirectional(bidirectional), Init.rng(0));
             this.x = Tensor.randn(1, DType.F32, batch, steps, in).requiresGrad(true);
             this.seed = Tensor.randn(2, DType.F32, batch, steps, (bidirectional ? 2 : 1) * hidden);
         }

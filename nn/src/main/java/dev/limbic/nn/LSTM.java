@@ -26,35 +26,6 @@ import java.util.random.RandomGenerator;
  */
 public final class LSTM extends Module {
 
-    /** PyTorch's constructor arguments. */
-    public record Config(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, boolean batchFirst,
-                         boolean bias) {
-        public Config {
-            new Recurrent.Shape(inputSize, hiddenSize, numLayers, bidirectional, batchFirst, bias);   // validates
-        }
-
-        /** One layer, one direction, batch first, with biases. */
-        public static Config of(int inputSize, int hiddenSize) {
-            return new Config(inputSize, hiddenSize, 1, false, true, true);
-        }
-
-        public Config withNumLayers(int n) {
-            return new Config(inputSize, hiddenSize, n, bidirectional, batchFirst, bias);
-        }
-
-        public Config withBidirectional(boolean on) {
-            return new Config(inputSize, hiddenSize, numLayers, on, batchFirst, bias);
-        }
-
-        public Config withBatchFirst(boolean on) {
-            return new Config(inputSize, hiddenSize, numLayers, bidirectional, on, bias);
-        }
-
-        public Config withBias(boolean on) {
-            return new Config(inputSize, hiddenSize, numLayers, bidirectional, batchFirst, on);
-        }
-    }
-
     /**
      * {@code output} {@code [B, T, D·H]} (or {@code [T, B, D·H]}), {@code hN} and {@code cN}
      * {@code [layers·D, B, H]}.
@@ -62,11 +33,11 @@ public final class LSTM extends Module {
     public record Output(Tensor output, Tensor hN, Tensor cN) {
     }
 
-    private final Config config;
+    private final RecurrentConfig config;
     private final Recurrent.Shape shape;
     private RecurrentImpl impl = RecurrentImpl.FUSED_SEQUENCE;
 
-    public LSTM(Config config, RandomGenerator rng) {
+    public LSTM(RecurrentConfig config, RandomGenerator rng) {
         this.config = config;
         this.shape = new Recurrent.Shape(config.inputSize(), config.hiddenSize(), config.numLayers(),
                 config.bidirectional(), config.batchFirst(), config.bias());
@@ -74,10 +45,10 @@ public final class LSTM extends Module {
     }
 
     public LSTM(int inputSize, int hiddenSize, RandomGenerator rng) {
-        this(Config.of(inputSize, hiddenSize), rng);
+        this(RecurrentConfig.of(inputSize, hiddenSize), rng);
     }
 
-    public Config config() {
+    public RecurrentConfig config() {
         return config;
     }
 

@@ -22,7 +22,7 @@ public final class LstmTiming {
 
     static void run(String label, int in, int hidden, int steps, int batch, boolean bi, RecurrentImpl impl,
                     int reps) {
-        LSTM m = new LSTM(LSTM.Config.of(in, hidden).withBidirectional(bi), Init.rng(0)).implementation(impl);
+        LSTM m = new LSTM(RecurrentConfig.of(in, hidden).withBidirectional(bi), Init.rng(0)).implementation(impl);
         Tensor x = Tensor.randn(1, DType.F32, batch, steps, in).requiresGrad(true);
         Tensor g = Tensor.randn(2, DType.F32, batch, steps, (bi ? 2 : 1) * hidden);
         double[] infer = new double[reps];

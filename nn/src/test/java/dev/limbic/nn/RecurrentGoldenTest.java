@@ -23,7 +23,7 @@ class RecurrentGoldenTest {
     Stream<DynamicTest> lstm() {
         return GoldenCase.cases("LSTM cases", GoldenCase.op("nn.LSTM"), c -> {
             for (RecurrentImpl impl : RecurrentImpl.values()) {
-                LSTM m = new LSTM(new LSTM.Config(c.metaInt("input_size"), c.metaInt("hidden_size"),
+                LSTM m = new LSTM(new RecurrentConfig(c.metaInt("input_size"), c.metaInt("hidden_size"),
                         c.metaInt("num_layers"), c.metaBool("bidirectional"), c.metaBool("batch_first"),
                         c.has("param.bias_ih_l0")), Init.rng(0)).implementation(impl);
                 m.to(c.dtype());
@@ -44,7 +44,7 @@ class RecurrentGoldenTest {
     Stream<DynamicTest> gru() {
         return GoldenCase.cases("GRU cases", GoldenCase.op("nn.GRU"), c -> {
             for (RecurrentImpl impl : RecurrentImpl.values()) {
-                GRU m = new GRU(new GRU.Config(c.metaInt("input_size"), c.metaInt("hidden_size"),
+                GRU m = new GRU(new RecurrentConfig(c.metaInt("input_size"), c.metaInt("hidden_size"),
                         c.metaInt("num_layers"), c.metaBool("bidirectional"), c.metaBool("batch_first"),
                         c.has("param.bias_ih_l0")), Init.rng(0)).implementation(impl);
                 m.to(c.dtype());

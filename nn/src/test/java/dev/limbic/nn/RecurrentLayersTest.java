@@ -27,11 +27,11 @@ class RecurrentLayersTest {
     // ============================================================================================ helpers
 
     static LSTM lstm(int in, int hidden, int layers, boolean bi, boolean batchFirst, long seed) {
-        return new LSTM(new LSTM.Config(in, hidden, layers, bi, batchFirst, true), Init.rng(seed));
+        return new LSTM(new RecurrentConfig(in, hidden, layers, bi, batchFirst, true), Init.rng(seed));
     }
 
     static GRU gru(int in, int hidden, int layers, boolean bi, boolean batchFirst, long seed) {
-        return new GRU(new GRU.Config(in, hidden, layers, bi, batchFirst, true), Init.rng(seed));
+        return new GRU(new RecurrentConfig(in, hidden, layers, bi, batchFirst, true), Init.rng(seed));
     }
 
     static Tensor randn(long seed, DType dt, int... shape) {
@@ -373,14 +373,14 @@ class RecurrentLayersTest {
 
     @Test
     void noBiasHasNoBiasParameters() {
-        LSTM m = new LSTM(LSTM.Config.of(3, 4).withBias(false).withNumLayers(2), Init.rng(1));
+        LSTM m = new LSTM(RecurrentConfig.of(3, 4).withBias(false).withNumLayers(2), Init.rng(1));
         assertThat(m.namedParameters().keySet()).containsExactly("weight_ih_l0", "weight_hh_l0", "weight_ih_l1",
                 "weight_hh_l1");
         for (RecurrentImpl impl : RecurrentImpl.values()) {
             m.implementation(impl);
             assertThat(m.forward(randn(2, DType.F32, 2, 3, 3)).output().shape()).containsExactly(2, 3, 4);
         }
-        GRU g = new GRU(GRU.Config.of(3, 4).withBias(false), Init.rng(1));
+        GRU g = new GRU(RecurrentConfig.of(3, 4).withBias(false), Init.rng(1));
         assertThat(g.namedParameters().keySet()).containsExactly("weight_ih_l0", "weight_hh_l0");
     }
 
@@ -388,7 +388,7 @@ class RecurrentLayersTest {
 
     @Test
     void parametersHavePyTorchNamesShapesOrderAndInit() {
-        LSTM m = new LSTM(LSTM.Config.of(13, 7).withNumLayers(2).withBidirectional(true), Init.rng(5));
+        LSTM m = new LSTM(RecurrentConfig.of(13, 7).withNumLayers(2).withBidirectional(true), Init.rng(5));
         List<String> names = new ArrayList<>(m.namedParameters().keySet());
         assertThat(names).containsExactly("weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
                 "weight_ih_l0_reverse", "weight_hh_l0_reverse", "bias_ih_l0_reverse", "bias_hh_l0_reverse",
@@ -402,10 +402,10 @@ class RecurrentLayersTest {
         for (Parameter p : m.parameters()) {
             assertThat(p.get().abs().max().item()).isLessThanOrEqualTo(bound);
         }
-        GRU g = new GRU(GRU.Config.of(13, 7), Init.rng(5));
+        GRU g = new GRU(RecurrentConfig.of(13, 7), Init.rng(5));
         assertThat(g.namedParameters().get("weight_ih_l0").shape()).containsExactly(21, 13);
         // same seed, same parameters
-        LSTM again = new LSTM(LSTM.Config.of(13, 7).withNumLayers(2).withBidirectional(true), Init.rng(5));
+        LSTM again = new LSTM(RecurrentConfig.of(13, 7).withNumLayers(2).withBidirectional(true), Init.rng(5));
         m.namedParameters().forEach((n, p) -> assertClose(n, again.namedParameters().get(n).get(), p.get(), 0));
     }
 
@@ -446,7 +446,7 @@ class RecurrentLayersTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no batch rows or no time steps");
         assertThatThrownBy(() -> m.forward(null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("null");
-        assertThatThrownBy(() -> new LSTM(LSTM.Config.of(0, 4), Init.rng(1)))
+        assertThatThrownBy(() -> new LSTM(RecurrentConfig.of(0, 4), Init.rng(1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("inputSize");
         GRU g = gru(3, 4, 1, false, true, 83);
         assertThatThrownBy(() -> g.forward(x, randn(1, DType.F32, 1, 2, 5)))
