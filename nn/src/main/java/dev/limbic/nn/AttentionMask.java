@@ -18,6 +18,25 @@ final class AttentionMask {
     private AttentionMask() {
     }
 
+    /** Query {@code (B, T, dim)}, key and value {@code (B, S, dim)} (batch first), or an error naming the shapes. */
+    static void checkQueryKeyValue(String who, int dim, Tensor query, Tensor key, Tensor value) {
+        String[] names = {"query", "key", "value"};
+        Tensor[] xs = {query, key, value};
+        for (int i = 0; i < 3; i++) {
+            if (xs[i].dim() != 3 || xs[i].size(2) != dim) {
+                throw new IllegalArgumentException(who + ": " + names[i] + " shape "
+                        + java.util.Arrays.toString(xs[i].shape()) + " must be (batch, seq, " + dim + ") (batch first)");
+            }
+        }
+        int b = query.size(0);
+        int s = key.size(1);
+        if (key.size(0) != b || value.size(0) != b || value.size(1) != s) {
+            throw new IllegalArgumentException(who + ": query " + java.util.Arrays.toString(query.shape()) + ", key "
+                    + java.util.Arrays.toString(key.shape()) + " and value " + java.util.Arrays.toString(value.shape())
+                    + " need one batch size, and key and value one length");
+        }
+    }
+
     /**
      * The additive mask {@code (B|1, 1, T|1, S)} of 0 and −∞, or null when nothing is masked.
      *

@@ -103,17 +103,10 @@ public final class MultiheadAttention extends Module implements Layer {
     public Output forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, boolean causal,
             boolean needWeights) {
         String who = "MultiheadAttention(E=" + embedDim + ", heads=" + numHeads + ")";
-        checkInput(who, "query", query);
-        checkInput(who, "key", key);
-        checkInput(who, "value", value);
+        AttentionMask.checkQueryKeyValue(who, embedDim, query, key, value);
         int b = query.size(0);
         int t = query.size(1);
         int s = key.size(1);
-        if (key.size(0) != b || value.size(0) != b || value.size(1) != s) {
-            throw new IllegalArgumentException(who + ": query " + Arrays.toString(query.shape()) + ", key "
-                    + Arrays.toString(key.shape()) + " and value " + Arrays.toString(value.shape())
-                    + " need one batch size, and key and value one length");
-        }
         if (query.dtype() != inProjWeight.dtype() || key.dtype() != query.dtype()
                 || value.dtype() != query.dtype()) {
             throw new IllegalArgumentException(who + ": inputs are " + query.dtype() + "/" + key.dtype() + "/"
@@ -146,13 +139,6 @@ public final class MultiheadAttention extends Module implements Layer {
 
     private static Tensor project(Tensor x, Tensor w, Tensor bias) {
         return x.linear(w, bias);
-    }
-
-    private void checkInput(String who, String name, Tensor x) {
-        if (x.dim() != 3 || x.size(2) != embedDim) {
-            throw new IllegalArgumentException(who + ": " + name + " shape " + Arrays.toString(x.shape())
-                    + " must be (batch, seq, " + embedDim + ") (batch_first)");
-        }
     }
 
     public Parameter inProjWeight() {

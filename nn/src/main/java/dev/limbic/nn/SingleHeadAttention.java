@@ -76,17 +76,10 @@ public final class SingleHeadAttention extends Module implements Layer {
     public Output forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, boolean causal,
             boolean needProbs) {
         String who = "SingleHeadAttention(" + dModel + "→" + dK + ")";
-        checkInput(who, "query", query);
-        checkInput(who, "key", key);
-        checkInput(who, "value", value);
+        AttentionMask.checkQueryKeyValue(who, dModel, query, key, value);
         int b = query.size(0);
         int t = query.size(1);
         int s = key.size(1);
-        if (key.size(0) != b || value.size(0) != b || value.size(1) != s) {
-            throw new IllegalArgumentException(who + ": query " + Arrays.toString(query.shape()) + ", key "
-                    + Arrays.toString(key.shape()) + " and value " + Arrays.toString(value.shape())
-                    + " need one batch size, and key and value one length");
-        }
         Tensor mask = AttentionMask.of(who, keyPaddingMask, causal, b, t, s, query.dtype());
         Tensor qp = q.forward(query);
         Tensor kp = k.forward(key);
@@ -96,13 +89,6 @@ public final class SingleHeadAttention extends Module implements Layer {
                 mask, p, rng, needProbs);
         Tensor probs = r.probs() == null ? null : r.probs().reshape(b, t, s);   // (B, 1, T, S) → (B, T, S)
         return new Output(o.forward(r.output()), probs);
-    }
-
-    private void checkInput(String who, String name, Tensor x) {
-        if (x.dim() != 3 || x.size(2) != dModel) {
-            throw new IllegalArgumentException(who + ": " + name + " shape " + Arrays.toString(x.shape())
-                    + " must be (batch, seq, " + dModel + ")");
-        }
     }
 
     public Linear q() {
