@@ -215,6 +215,31 @@ class ModuleTest {
         assertThatThrownBy(() -> e.forward(Tensor.zeros(2))).hasMessageContaining("integer ids");
     }
 
+    /**
+     * Gradient sinks: a weight used by several linear ops (and by a plain op) in one graph, and an activation
+     * consumed several times, accumulate into one buffer in place; the sums must still be exact.
+     */
+    @Test
+    void tiedWeightsAndReusedActivationsAccumulateExactly() {
+        dev.limbic.tensor.GradCheck.assertGradients("tied linear weights", in -> {
+            Tensor x = in.get(0);
+            Tensor w = in.get(1);
+            Tensor h = x.linear(w, null).tanh();              // (3, 4)
+            Tensor h2 = h.linear(w, null).add(h.linear(w, null).mul(0.5)).add(h);   // w three times, h four times
+            return h2.mul(w.sum()).sum();                     // and w once more through a plain op
+        }, Tensor.randn(1, DType.F64, 3, 4).requiresGrad(true), Tensor.randn(2, DType.F64, 4, 4).requiresGrad(true));
+        // accumulating over two backward calls without zeroGrad adds, as in PyTorch
+        Tensor w = Tensor.randn(3, DType.F64, 4, 4).requiresGrad(true);
+        Tensor x = Tensor.randn(4, DType.F64, 5, 4);
+        x.linear(w, null).linear(w, null).sum().backward();
+        double[] once = w.grad().toDoubleArray();
+        x.linear(w, null).linear(w, null).sum().backward();
+        double[] twice = w.grad().toDoubleArray();
+        for (int i = 0; i < once.length; i++) {
+            assertThat(twice[i]).isCloseTo(2 * once[i], org.assertj.core.data.Offset.offset(1e-12));
+        }
+    }
+
     @Test
     void embeddingPaddingRowGetsNoGradient() {
         Embedding e = new Embedding(6, 3, 2, Init.rng(1));
