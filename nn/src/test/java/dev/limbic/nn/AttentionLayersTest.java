@@ -22,26 +22,14 @@ class AttentionLayersTest {
 
     // ------------------------------------------------------------------ gradient checks
 
-    /**
-     * Gradient check of {@code forward} with respect to the inputs and every parameter of {@code m} (F64): the
-     * parameters are checked by swapping the probe tensors into the module's slots.
-     */
+    /** Gradient check of {@code forward} with respect to the inputs and every parameter of {@code m} (F64). */
     private static void gradcheckModule(String label, Module m, Function<List<Tensor>, Tensor> forward,
             Tensor... inputs) {
-        m.to(DType.F64);
-        List<Parameter> params = m.parameters();
-        List<Tensor> all = new ArrayList<>(List.of(inputs));
-        for (Parameter p : params) {
-            all.add(p.get().detach());
+        Tensor[] marked = new Tensor[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            marked[i] = inputs[i].requiresGrad(true);
         }
-        int n = inputs.length;
-        GradCheck.Report r = GradCheck.check(label, in -> {
-            for (int i = 0; i < params.size(); i++) {
-                params.get(i).set(in.get(n + i));
-            }
-            return forward.apply(in.subList(0, n));
-        }, all, GradCheck.Options.defaults());
-        r.assertOk();
+        GradCheck.Report r = ModuleGradCheck.assertGradients(label, m, forward, marked);
         assertThat(r.checked()).isGreaterThan(0);
     }
 
