@@ -57,12 +57,8 @@ public final class Embedding extends Module implements Layer {
         if (paddingIdx >= 0 && rows.requiresGrad() && containsPadding(flat)) {
             // padding positions read the stored row through a detached table, so no gradient reaches it;
             // O(n·dim) work, never a pass over the whole table
-            float[] padMask = new float[flat.length];
-            for (int i = 0; i < flat.length; i++) {
-                padMask[i] = flat[i] == paddingIdx ? 1f : 0f;
-            }
-            Tensor cond = Tensor.of(padMask, flat.length, 1).to(w.dtype()).gt(0.5);
-            rows = Tensor.where(cond, w.detach().indexSelect(0, flatIds), rows);
+            Tensor isPadding = flatIds.eq(paddingIdx).reshape(flat.length, 1);   // (n, 1)
+            rows = Tensor.where(isPadding, w.detach().indexSelect(0, flatIds), rows);
         }
         int[] outShape = java.util.Arrays.copyOf(ids.shape(), ids.dim() + 1);
         outShape[ids.dim()] = dim;

@@ -293,20 +293,11 @@ public abstract class Module {
                     dst.copy_(src.dtype() == dst.dtype() ? src : src.to(dst.dtype()));
                 }
             }
-            for (Module m : namedModules().values()) {
-                m.loadOwnBuffers(state, namePrefixOf(m));
+            for (Map.Entry<String, Module> e : namedModules().entrySet()) {
+                e.getValue().loadOwnBuffers(state, e.getKey().isEmpty() ? "" : e.getKey() + ".");
             }
         }
         return new LoadResult(missing, unexpected);
-    }
-
-    private String namePrefixOf(Module target) {
-        for (Map.Entry<String, Module> e : namedModules().entrySet()) {
-            if (e.getValue() == target) {
-                return e.getKey().isEmpty() ? "" : e.getKey() + ".";
-            }
-        }
-        throw new IllegalStateException("module not found in its own tree");
     }
 
     private void loadOwnBuffers(Map<String, Tensor> state, String prefix) {
