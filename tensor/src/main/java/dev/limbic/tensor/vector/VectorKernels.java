@@ -790,13 +790,42 @@ final class VectorKernels {
     private static int binarySV(BinaryOp op, VectorSpecies<Float> s, float a, float[] b, int bOff,
                                 float[] out, int outOff, int n) {
         int bound = s.loopBound(n);
-        FloatVector one = splat(s, 1f);
-        FloatVector zero = zeros(s);
+        int step = s.length();
         FloatVector va = splat(s, a);
-        for (int i = 0; i < bound; i += s.length()) {
-            apply(op, va, FloatVector.fromArray(s, b, bOff + i), one, zero).intoArray(out, outOff + i);
+        switch (op) {   // see binaryVV: one loop per arithmetic op keeps the vectors in registers
+            case ADD -> {
+                for (int i = 0; i < bound; i += step) {
+                    va.add(FloatVector.fromArray(s, b, bOff + i)).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case SUB -> {
+                for (int i = 0; i < bound; i += step) {
+                    va.sub(FloatVector.fromArray(s, b, bOff + i)).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case MUL -> {
+                for (int i = 0; i < bound; i += step) {
+                    va.mul(FloatVector.fromArray(s, b, bOff + i)).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            case DIV -> {
+                for (int i = 0; i < bound; i += step) {
+                    va.div(FloatVector.fromArray(s, b, bOff + i)).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
+            default -> {
+                FloatVector one = splat(s, 1f);
+                FloatVector zero = zeros(s);
+                for (int i = 0; i < bound; i += step) {
+                    apply(op, va, FloatVector.fromArray(s, b, bOff + i), one, zero).intoArray(out, outOff + i);
+                }
+                return bound;
+            }
         }
-        return bound;
     }
 
     /** One binary op on a vector pair (the switch is loop-invariant, so the branch predictor hides it). */
