@@ -42,6 +42,10 @@ public final class DataLocator {
   /** How many ancestors of a start folder are tried as the checkout holding {@code ../shared/data}. */
   public static final int MAX_ANCESTORS = 4;
 
+  private static final String EXPLICIT_ORIGIN = "--data";
+  private static final String SHARED_ORIGIN = "../shared/data beside ";
+  private static final String CACHE_ORIGIN = "user cache";
+
   /** A place searched, and how it was chosen (for messages). */
   public record Candidate(String origin, Path root) {}
 
@@ -109,7 +113,7 @@ public final class DataLocator {
   public List<Candidate> candidates() {
     List<Candidate> out = new ArrayList<>();
     if (explicit != null) {
-      out.add(new Candidate("--data", explicit.toAbsolutePath().normalize()));
+      out.add(new Candidate(EXPLICIT_ORIGIN, explicit.toAbsolutePath().normalize()));
       return out;
     }
     Set<Path> seen = new LinkedHashSet<>();
@@ -124,12 +128,12 @@ public final class DataLocator {
         if (parent != null) {
           Path shared = parent.resolve("shared").resolve("data");
           if (Files.isDirectory(shared)) {
-            add(out, seen, "../shared/data beside " + dir, shared);
+            add(out, seen, SHARED_ORIGIN + dir, shared);
           }
         }
       }
     }
-    add(out, seen, "user cache", cacheRoot());
+    add(out, seen, CACHE_ORIGIN, cacheRoot());
     return out;
   }
 
@@ -150,11 +154,23 @@ public final class DataLocator {
     DatasetSpec spec = manifest.dataset(dataset);
     List<String> report = new ArrayList<>();
     List<Candidate> candidates = candidates();
+    boolean envListed = false;
+    boolean sharedListed = false;
     for (Candidate c : candidates) {
+      if (explicit == null && !envListed && !c.origin().equals(ENV_VAR)) {
+        report.add("  " + ENV_VAR + ": not set");
+      }
+      envListed = true;
+      if (c.origin().equals(CACHE_ORIGIN) && !sharedListed) {
+        for (Path start : checkoutStarts) {
+          report.add("  ../shared/data: no shared/data folder beside " + start.toAbsolutePath().normalize()
+              + " or its " + MAX_ANCESTORS + " parent folders");
+        }
+      }
+      sharedListed |= c.origin().startsWith(SHARED_ORIGIN);
       List<Path> dirs = new ArrayList<>();
       dirs.add(c.root().resolve(spec.name()));
-      boolean userNamed = c.origin().equals("--data") || c.origin().equals(ENV_VAR);
-      if (userNamed) {
+      if (c.origin().equals(EXPLICIT_ORIGIN) || c.origin().equals(ENV_VAR)) {
         dirs.add(c.root()); // the user may have pointed at the dataset folder itself
       }
       String best = null;
@@ -199,9 +215,6 @@ public final class DataLocator {
     sb.append("Dataset '").append(spec.name()).append("' not found. Looked in:\n");
     for (String line : report) {
       sb.append(line).append('\n');
-    }
-    if (explicit == null && (env.get(ENV_VAR) == null || env.get(ENV_VAR).isBlank())) {
-      sb.append("  (").append(ENV_VAR).append(" is not set)\n");
     }
     sb.append("To get it, run:  ./limbic data download ").append(spec.name())
         .append("   (fetches ").append(String.format(java.util.Locale.ROOT, "%.1f MB",
