@@ -78,9 +78,14 @@ class DownloaderTest {
   }
 
   private Downloader downloader(DatasetManifest m) {
+    // A generous stall timeout: on a loaded machine a short one could turn a slow moment into an extra request.
+    return downloader(m, Duration.ofSeconds(20));
+  }
+
+  private Downloader downloader(DatasetManifest m, Duration stallTimeout) {
     return Downloader.builder().manifest(m).maxAttempts(4)
         .backoff(Duration.ofMillis(10), Duration.ofMillis(40))
-        .stallTimeout(Duration.ofMillis(400))
+        .stallTimeout(stallTimeout)
         .sleeper(sleeps::add)
         .build();
   }
@@ -307,7 +312,7 @@ class DownloaderTest {
     server.serve("/toy/a.bin", a, Behaviour.STALL_HALFWAY, Behaviour.SERVE);
 
     long t0 = System.nanoTime();
-    downloader(manifest(Map.of("a.bin", a))).download("toy", cache, events);
+    downloader(manifest(Map.of("a.bin", a)), Duration.ofMillis(400)).download("toy", cache, events);
     long millis = (System.nanoTime() - t0) / 1_000_000;
 
     assertThat(Files.readAllBytes(cache.resolve("toy/a.bin"))).isEqualTo(a);
@@ -385,5 +390,21 @@ class DownloaderTest {
     int before = server.requests.size();
     downloader(manifest(Map.of("x", new byte[] {1}))).downloadFile("toy/val.txt", f, target, events);
     assertThat(server.requests).hasSize(before);
+  }
+
+  @Test
+  void aFixupWhoseServedBytesDoNotStartWithANewlineFailsAndLeavesNothing() throws Exception {
+    byte[] served = "no leading newline;joy\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    server.serve("/toy/val.txt", served);
+    DatasetFile f = new DatasetFile("val.txt", server.uri("/toy/val.txt"), served.length, sha256(served),
+        new DatasetManifest.Fixup(DatasetManifest.Fixup.STRIP_LEADING_NEWLINE, served.length - 1, sha256(served)));
+    Path target = cache.resolve("val.txt");
+
+    assertThatThrownBy(() -> downloader(manifest(Map.of("x", new byte[] {1})))
+        .downloadFile("toy/val.txt", f, target, events))
+        .isInstanceOf(DownloadException.class)
+        .hasMessageContaining("toy/val.txt: expected the served file to start with a newline byte");
+    assertThat(target).doesNotExist();
+    assertThat(leftovers(cache)).isEmpty();
   }
 }
