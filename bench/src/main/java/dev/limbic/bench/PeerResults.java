@@ -28,8 +28,59 @@ final class PeerResults {
     final Map<String, Double> training = new LinkedHashMap<>();
     /** torch per-op overhead keyed by the script's op label (microseconds). */
     final Map<String, Double> overheadUs = new LinkedHashMap<>();
+    /** ONNX Runtime (Java) MiniLM sentences/s keyed by workload ("natural_b1", "fixed128_b8", ...). */
+    final Map<String, Double> ortSentencesPerSecond = new LinkedHashMap<>();
     final List<String> problems = new ArrayList<>();
     String blas = "?";
+
+    /**
+     * Runs the ONNX Runtime peer jar ({@code peers-ort}, built by the launcher with {@code -Ppeers}) on the
+     * reference token ids of ../shared/refs/minilm and records its sentences/s per workload.
+     */
+    void runOrt(Path peerJar, Path refsDir, int threads, boolean quick, Path outDir) throws IOException {
+        if (peerJar == null || !Files.isRegularFile(peerJar)) {
+            problems.add("ONNX Runtime peer jar not found (" + peerJar + "); build it with ./mvnw -Ppeers -pl "
+                    + "peers-ort package (the ./limbic launcher does this for bench)");
+            return;
+        }
+        if (!Files.isDirectory(refsDir)) {
+            problems.add("ONNX Runtime peer: " + refsDir + " not found");
+            return;
+        }
+        Files.createDirectories(outDir);
+        Path out = outDir.resolve("ort-minilm.jsonl");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-jar", peerJar.toString(), refsDir.toString(),
+                Integer.toString(threads)));
+        if (quick) {
+            cmd.add("--quick");
+        }
+        try {
+            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
+                    .redirectError(outDir.resolve("ort-minilm.log").toFile()).start();
+            if (!p.waitFor(10, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                problems.add("ONNX Runtime peer: timed out after 10 minutes");
+                return;
+            }
+            if (p.exitValue() != 0) {
+                problems.add("ONNX Runtime peer exited " + p.exitValue() + " (log: " + outDir.resolve("ort-minilm.log")
+                        + ")");
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problems.add("ONNX Runtime peer: interrupted");
+            return;
+        }
+        for (String line : Files.readAllLines(out)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode row = JSON.readTree(line);
+            ortSentencesPerSecond.put(row.path("workload").asText(), row.path("sentences_per_s").asDouble());
+        }
+    }
 
     /** Which peer scripts to run: the kernel set of issue #2 and/or the layer + training set of issue #3. */
     static PeerResults run(Path peersDir, Path outDir, boolean quick, boolean kernelSuite, boolean nnSuite,
