@@ -2,7 +2,9 @@ package dev.limbic.data.dataset;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -16,6 +18,9 @@ import java.util.Map;
  */
 public final class EmoBank {
   public static final String FILE = "emobank.csv";
+  /** Genre metadata, TSV {@code id  document  category  subcategory}. */
+  public static final String META_FILE = "meta.tsv";
+  public static final List<String> META_COLUMNS = List.of("id", "document", "category", "subcategory");
   public static final List<String> COLUMNS = List.of("id", "split", "V", "A", "D", "text");
   public static final double SCALE_MIN = 1.0;
   public static final double SCALE_MAX = 5.0;
@@ -44,6 +49,31 @@ public final class EmoBank {
       }
       return s == split ? new EmoBankExample(id, s, v, a, d, h.get(r, "text")) : null;
     });
+  }
+
+  /**
+   * Genre of each sentence id: the {@code category} column of {@code meta.tsv} (fiction, letters, blog,
+   * newspaper, SemEval, essays, travel-guides). meta.tsv covers more ids than emobank.csv (join on id). An empty
+   * id or category or a duplicate id is a bad row.
+   */
+  public static Map<String, String> genres(Path dir, BadRowPolicy policy) throws IOException {
+    Map<String, Long> firstLine = new HashMap<>();
+    LoadResult<Map.Entry<String, String>> r =
+        Tables.readHeaded(dir.resolve(META_FILE), '\t', META_COLUMNS, policy, (h, rec) -> {
+          String id = h.get(rec, "id");
+          String category = h.get(rec, "category");
+          if (id.isEmpty() || category.isEmpty()) {
+            throw rec.error("empty " + (id.isEmpty() ? "id" : "category"));
+          }
+          Long seen = firstLine.putIfAbsent(id, rec.line());
+          if (seen != null) {
+            throw rec.error("duplicate id '" + id + "' (first at line " + seen + ")");
+          }
+          return Map.entry(id, category);
+        });
+    Map<String, String> out = new LinkedHashMap<>();
+    r.rows().forEach(e -> out.put(e.getKey(), e.getValue()));
+    return Collections.unmodifiableMap(out);
   }
 
   private static Split parseSplit(CsvRecord r, String text) {

@@ -3,7 +3,10 @@ package dev.limbic.data.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** dair-ai emotion against the table of DATA.md §2. */
@@ -30,6 +33,29 @@ class DairAiEmotionTest {
     LoadResult<DairAiExample> train = DairAiEmotion.load(SharedData.dir("dair-ai-emotion"), Split.TRAIN);
     assertThat(train.rows()).allMatch(e -> e.text().matches("[a-z ]+"));
     assertThat(train.rows().get(0).text()).isEqualTo("i didnt feel humiliated");
+  }
+
+  @Test
+  void duplicateTextsMatchDataMd() throws Exception {
+    Path dir = SharedData.dir("dair-ai-emotion");
+    List<String> train = texts(dir, Split.TRAIN);
+    List<String> val = texts(dir, Split.DEV);
+    List<String> test = texts(dir, Split.TEST);
+    // 31 duplicates inside train, 2 inside val; shared texts train/test 11, train/val 5, val/test 3
+    assertThat(train.size() - new HashSet<>(train).size()).isEqualTo(31);
+    assertThat(val.size() - new HashSet<>(val).size()).isEqualTo(2);
+    assertThat(shared(train, test)).isEqualTo(11);
+    assertThat(shared(train, val)).isEqualTo(5);
+    assertThat(shared(val, test)).isEqualTo(3);
+  }
+
+  private static List<String> texts(Path dir, Split split) throws Exception {
+    return DairAiEmotion.load(dir, split).rows().stream().map(DairAiExample::text).toList();
+  }
+
+  private static long shared(List<String> a, List<String> b) {
+    Set<String> s = new HashSet<>(a);
+    return b.stream().distinct().filter(s::contains).count();
   }
 
   private static void check(Path dir, Split split, int rows, Map<String, Integer> counts) throws Exception {

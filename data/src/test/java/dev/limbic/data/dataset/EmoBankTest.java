@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,50 @@ class EmoBankTest {
     // first data line: 110CYL068_1036_1079,train,…,"Remember what she said in my last letter? """
     assertThat(train.get(0).id()).isEqualTo("110CYL068_1036_1079");
     assertThat(train.get(0).text()).isEqualTo("Remember what she said in my last letter? \"");
+  }
+
+  @Test
+  void genresPerSplitMatchDataMd() throws Exception {
+    Path dir = SharedData.dir("emobank");
+    Map<String, String> genres = EmoBank.genres(dir, BadRowPolicy.FAIL);
+    // genre counts train / dev / test, DATA.md §1
+    Map<String, List<Integer>> expected = Map.of("fiction", List.of(2205, 274, 274), "letters",
+        List.of(1133, 140, 140), "blog", List.of(1070, 133, 133), "newspaper", List.of(1052, 131, 131), "SemEval",
+        List.of(956, 118, 118), "essays", List.of(909, 113, 113), "travel-guides", List.of(737, 91, 91));
+    for (Split split : Split.values()) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (EmoBankExample e : EmoBank.load(dir, split).rows()) {
+        assertThat(genres).containsKey(e.id());
+        counts.merge(genres.get(e.id()), 1, Integer::sum);
+      }
+      Map<String, Integer> want = new HashMap<>();
+      expected.forEach((g, c) -> want.put(g, c.get(split.ordinal())));
+      assertThat(counts).as(split.name()).isEqualTo(want);
+    }
+  }
+
+  @Test
+  void textStatisticsMatchDataMd() throws Exception {
+    Path dir = SharedData.dir("emobank");
+    List<EmoBankExample> all = new ArrayList<>();
+    Map<String, Set<Split>> splitsOfText = new HashMap<>();
+    for (Split split : Split.values()) {
+      for (EmoBankExample e : EmoBank.load(dir, split).rows()) {
+        all.add(e);
+        splitsOfText.computeIfAbsent(e.text(), t -> new HashSet<>()).add(split);
+      }
+    }
+    // 156 duplicate texts, 34 texts in more than one split, mean 15.0 whitespace tokens, max 116
+    assertThat(all.size() - splitsOfText.size()).isEqualTo(156);
+    assertThat(splitsOfText.values().stream().filter(s -> s.size() > 1).count()).isEqualTo(34);
+    double mean = all.stream().mapToInt(e -> tokens(e.text())).average().orElseThrow();
+    assertThat(mean).isCloseTo(15.0, within(0.05));
+    assertThat(all.stream().mapToInt(e -> tokens(e.text())).max().orElseThrow()).isEqualTo(116);
+  }
+
+  private static int tokens(String s) {
+    String t = s.strip();
+    return t.isEmpty() ? 0 : t.split("\\s+").length;
   }
 
   private static void checkStats(List<EmoBankExample> rows, ToDoubleFunction<EmoBankExample> f, double mean,

@@ -3,9 +3,11 @@ package dev.limbic.data.dataset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** GoEmotions against DATA.md §4. */
@@ -54,6 +56,21 @@ class GoEmotionsTest {
     LabelGrouping sentiment = GoEmotions.sentiment(dir);
     assertThat(sentiment.groups().names()).containsExactly("positive", "negative", "ambiguous", "neutral");
     assertThat(sentiment.groups().name(sentiment.group(GoEmotions.LABELS.id("curiosity")))).isEqualTo("ambiguous");
+  }
+
+  @Test
+  void duplicateTextsMatchDataMd() throws Exception {
+    Path dir = SharedData.dir("goemotions");
+    List<String> train = GoEmotions.load(dir, Split.TRAIN).rows().stream().map(GoEmotionsExample::text).toList();
+    Set<String> trainSet = new HashSet<>(train);
+    // 183 duplicate texts in train, 32 texts shared train/test, 41 train/dev
+    assertThat(train.size() - trainSet.size()).isEqualTo(183);
+    assertThat(shared(trainSet, GoEmotions.load(dir, Split.TEST).rows())).isEqualTo(32);
+    assertThat(shared(trainSet, GoEmotions.load(dir, Split.DEV).rows())).isEqualTo(41);
+  }
+
+  private static long shared(Set<String> texts, List<GoEmotionsExample> other) {
+    return other.stream().map(GoEmotionsExample::text).distinct().filter(texts::contains).count();
   }
 
   private static void check(Path dir, Split split, int rows, Map<Integer, Integer> perExample) throws Exception {

@@ -49,6 +49,16 @@ class MeldTest {
     assertThat(train.get(0).text()).contains("company\u2019s");
   }
 
+  @Test
+  void repeatedShortUtterancesMatchDataMd() throws Exception {
+    List<MeldUtterance> train = Meld.load(SharedData.dir("meld"), Split.TRAIN).rows();
+    Map<String, Integer> counts = new java.util.HashMap<>();
+    train.forEach(u -> counts.merge(u.text(), 1, Integer::sum));
+    assertThat(counts.get("Hey!")).isEqualTo(79);
+    assertThat(counts.get("Okay.")).isEqualTo(64);
+    assertThat(train.size() - counts.size()).as("duplicate utterance strings in train").isEqualTo(1058);
+  }
+
   private static void check(Path dir, Split split, Expected x) throws Exception {
     LoadResult<MeldUtterance> r = Meld.load(dir, split);
     assertThat(r.skipped()).isZero();
