@@ -54,12 +54,13 @@ public final class EmoBank {
   /**
    * Genre of each sentence id: the {@code category} column of {@code meta.tsv} (fiction, letters, blog,
    * newspaper, SemEval, essays, travel-guides). meta.tsv covers more ids than emobank.csv (join on id). An empty
-   * id or category or a duplicate id is a bad row.
+   * id or category, a duplicate id or a malformed line throws a {@link DatasetFormatException}: metadata with
+   * holes would silently drop sentences from per-genre results, so there is no skip mode here.
    */
-  public static Map<String, String> genres(Path dir, BadRowPolicy policy) throws IOException {
+  public static Map<String, String> genres(Path dir) throws IOException {
     Map<String, Long> firstLine = new HashMap<>();
     LoadResult<Map.Entry<String, String>> r =
-        Tables.readHeaded(dir.resolve(META_FILE), '\t', META_COLUMNS, policy, (h, rec) -> {
+        Tables.readHeaded(dir.resolve(META_FILE), '\t', META_COLUMNS, BadRowPolicy.FAIL, (h, rec) -> {
           String id = h.get(rec, "id");
           String category = h.get(rec, "category");
           if (id.isEmpty() || category.isEmpty()) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -171,6 +172,17 @@ class MalformedInputTest {
     Files.writeString(dir.resolve(EmoBank.FILE), "");
     assertThatThrownBy(() -> EmoBank.load(dir, Split.TRAIN, BadRowPolicy.SKIP))
         .hasMessageContaining(":1: empty file");
+  }
+
+  @Test
+  void emoBankGenreMetadataIsStrict() throws IOException {
+    Files.writeString(dir.resolve(EmoBank.META_FILE), "id\tdocument\tcategory\tsubcategory\n"
+        + "a\tdoc1\tblog\t \nb\tdoc2\tfiction\t \n");
+    assertThat(EmoBank.genres(dir)).containsExactly(Map.entry("a", "blog"), Map.entry("b", "fiction"));
+    Files.writeString(dir.resolve(EmoBank.META_FILE), "id\tdocument\tcategory\tsubcategory\n"
+        + "a\tdoc1\tblog\t \na\tdoc2\tfiction\t \n");
+    assertThatThrownBy(() -> EmoBank.genres(dir)).isInstanceOf(DatasetFormatException.class)
+        .hasMessageEndingWith("meta.tsv:3: duplicate id 'a' (first at line 2)");
   }
 
   @Test
