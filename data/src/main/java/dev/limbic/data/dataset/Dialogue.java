@@ -1,6 +1,7 @@
 package dev.limbic.data.dataset;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,5 +36,16 @@ public record Dialogue<T extends DialogueTurn>(String id, List<T> turns) {
       out.add(new Dialogue<>(e.getKey(), turns));
     }
     return List.copyOf(out);
+  }
+
+  /** The dialogues keyed by id, in list order. */
+  public static <T extends DialogueTurn> Map<String, Dialogue<T>> byId(List<Dialogue<T>> dialogues) {
+    Map<String, Dialogue<T>> out = new LinkedHashMap<>();
+    for (Dialogue<T> d : dialogues) {
+      if (out.putIfAbsent(d.id(), d) != null) {
+        throw new IllegalArgumentException("two dialogues with id " + d.id());
+      }
+    }
+    return Collections.unmodifiableMap(out);
   }
 }

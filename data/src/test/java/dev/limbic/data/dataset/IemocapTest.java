@@ -79,7 +79,7 @@ class IemocapTest {
     StringBuilder s = new StringBuilder();
     for (Turn t : turns) {
       s.append(String.format(Locale.ROOT, "%s [%08.4f-%08.4f]: %s%n", t.id(), t.start(), t.end(), t.text()));
-      if (withNonTurnLine && s.length() > 0 && t == turns.get(0)) {
+      if (withNonTurnLine && t == turns.get(0)) {
         s.append(t.id(), 0, t.id().lastIndexOf('_')).append("_MXX0 [GARBAGE]\n"); // no time span: not a turn
       }
     }

@@ -37,8 +37,9 @@ class MeldTest {
   void dialoguesAreOrderedByUtteranceIdWithGapsKept() throws Exception {
     List<MeldUtterance> train = Meld.load(SharedData.dir("meld"), Split.TRAIN).rows();
     List<Dialogue<MeldUtterance>> dialogues = Meld.dialogues(train);
-    assertThat(dialogues).noneMatch(d -> d.id().equals("60")); // DATA.md: Dialogue_ID 60 is absent
-    Dialogue<MeldUtterance> d1 = dialogues.stream().filter(d -> d.id().equals("1")).findFirst().orElseThrow();
+    Map<String, Dialogue<MeldUtterance>> byId = Dialogue.byId(dialogues);
+    assertThat(byId).doesNotContainKey("60"); // DATA.md: Dialogue_ID 60 is absent
+    Dialogue<MeldUtterance> d1 = byId.get("1");
     assertThat(d1.turns()).extracting(MeldUtterance::utteranceId).containsExactly(0, 1, 2, 3, 4, 5, 8);
     assertThat(d1.turns().get(0).speaker()).isEqualTo("Joey");
     assertThat(d1.turns().get(0).text()).isEqualTo("But then who? The waitress I went out with last month?");
