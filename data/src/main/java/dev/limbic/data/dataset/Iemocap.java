@@ -58,7 +58,8 @@ public final class Iemocap {
           .forEach(sessions::add);
     }
     if (sessions.isEmpty()) {
-      throw new NoSuchFileException(releaseDir.toString(), null, "no Session<N> folders (expected IEMOCAP_full_release)");
+      throw new NoSuchFileException(releaseDir.toString(), null,
+          "no Session<N> folders (expected IEMOCAP_full_release)");
     }
     RowProblems problems = new RowProblems(policy);
     List<IemocapUtterance> rows = new ArrayList<>();
