@@ -156,6 +156,10 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
     } catch (JsonException e) {
       throw new TokenizerFileException(e.getMessage(), e);
     }
+    return vocabFrom(obj, source);
+  }
+
+  private static Map<String, Integer> vocabFrom(Map<String, Object> obj, String source) {
     if (obj.isEmpty()) {
       throw new TokenizerFileException(source + ": the vocabulary is empty");
     }
@@ -182,9 +186,9 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
    * whose merged symbol is not in the vocabulary is an error naming the file and line.
    */
   static Map<String, Integer> readMerges(String text, String source, Map<String, Integer> vocab) {
-    Map<String, Integer> ranks = new HashMap<>();
-    Map<String, Integer> lineOf = new HashMap<>();
     String[] lines = text.split("\n", -1);
+    List<String> entries = new ArrayList<>(lines.length);
+    List<String> labels = new ArrayList<>(lines.length);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
       if (i == 0 && line.startsWith("\uFEFF")) {
@@ -193,27 +197,141 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
       if (line.isEmpty() || (i == 0 && line.startsWith("#version"))) {
         continue;
       }
+      entries.add(line);
+      labels.add(source + " line " + (i + 1));
+    }
+    if (entries.isEmpty()) {
+      throw new TokenizerFileException(source + ": no merges found");
+    }
+    return rankMerges(entries, labels, vocab);
+  }
+
+  /** Ranks {@code "left right"} entries in order; {@code labels.get(i)} names entry i in errors. */
+  private static Map<String, Integer> rankMerges(List<String> entries, List<String> labels,
+      Map<String, Integer> vocab) {
+    Map<String, Integer> ranks = new HashMap<>(entries.size() * 2);
+    for (int i = 0; i < entries.size(); i++) {
+      String line = entries.get(i);
       int space = line.indexOf(' ');
       if (space <= 0 || space == line.length() - 1 || line.indexOf(' ', space + 1) >= 0) {
-        throw new TokenizerFileException(source + " line " + (i + 1) + ": expected two symbols separated by one "
-            + "space, found \"" + line + "\"");
+        throw new TokenizerFileException(labels.get(i) + ": expected two symbols separated by one space, found \""
+            + line + "\"");
       }
       String merged = line.substring(0, space) + line.substring(space + 1);
       if (!vocab.containsKey(merged)) {
-        throw new TokenizerFileException(source + " line " + (i + 1) + ": the merge \"" + line + "\" makes \""
-            + merged + "\", which is not in the vocabulary");
+        throw new TokenizerFileException(labels.get(i) + ": the merge \"" + line + "\" makes \"" + merged
+            + "\", which is not in the vocabulary");
       }
-      Integer previous = lineOf.putIfAbsent(line, i + 1);
+      Integer previous = ranks.putIfAbsent(line, i);
       if (previous != null) {
-        throw new TokenizerFileException(source + " line " + (i + 1) + ": the merge \"" + line
-            + "\" repeats line " + previous);
+        throw new TokenizerFileException(labels.get(i) + ": the merge \"" + line + "\" repeats "
+            + labels.get(previous));
       }
-      ranks.put(line, ranks.size());
-    }
-    if (ranks.isEmpty()) {
-      throw new TokenizerFileException(source + ": no merges found");
     }
     return ranks;
+  }
+
+  /**
+   * Reads a Hugging Face {@code tokenizer.json} whose model is byte-level BPE: {@code model.vocab},
+   * {@code model.merges} ("a b" strings or [a, b] pairs), the ByteLevel pre-tokenizer's add_prefix_space,
+   * added tokens, and a RobertaProcessing post-processor (then {@code <s>}/{@code </s>} wrap the text; a
+   * ByteLevel or absent post-processor means GPT-2 style, no special tokens).
+   */
+  public static ByteLevelBpeTokenizer fromTokenizerJson(Path file) throws IOException {
+    return fromTokenizerJson(WordPieceTokenizer.decodeUtf8(Files.readAllBytes(file), file.toString()),
+        file.toString());
+  }
+
+  /** Parses the text of a BPE {@code tokenizer.json}; {@code source} names it in errors. */
+  @SuppressWarnings("unchecked")
+  public static ByteLevelBpeTokenizer fromTokenizerJson(String json, String source) {
+    try {
+      Map<String, Object> root = Json.parseObject(json, source);
+      Map<String, Object> model = Json.object(root, "model", source);
+      String type = Json.string(model, "type", source + " model");
+      if (!type.equals("BPE")) {
+        throw new TokenizerFileException(source + ": model.type is \"" + type
+            + "\", expected BPE for a byte-level BPE tokenizer");
+      }
+      Map<String, Object> vocabJson = Json.object(model, "vocab", source + " model");
+      Map<String, Integer> vocab = vocabFrom(vocabJson, source + " model.vocab");
+      Object added = root.get("added_tokens");
+      if (added instanceof List<?> list) {
+        for (int i = 0; i < list.size(); i++) {
+          String where = source + " added_tokens[" + i + "]";
+          if (!(list.get(i) instanceof Map<?, ?> entryRaw)) {
+            throw new TokenizerFileException(where + " must be an object");
+          }
+          Map<String, Object> entry = (Map<String, Object>) entryRaw;
+          String content = Json.string(entry, "content", where);
+          long id = Json.integer(entry, "id", where);
+          Integer existing = vocab.putIfAbsent(content, (int) id);
+          if (existing != null && existing != id) {
+            throw new TokenizerFileException(where + ": \"" + content + "\" has id " + id
+                + " but the vocabulary gives it " + existing);
+          }
+        }
+      }
+      List<Object> mergesJson = Json.array(model, "merges", source + " model");
+      List<String> entries = new ArrayList<>(mergesJson.size());
+      List<String> labels = new ArrayList<>(mergesJson.size());
+      for (int i = 0; i < mergesJson.size(); i++) {
+        Object m = mergesJson.get(i);
+        String label = source + " model.merges[" + i + "]";
+        if (m instanceof String str) {
+          entries.add(str);
+        } else if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String l
+            && pair.get(1) instanceof String r) {
+          entries.add(l + " " + r);
+        } else {
+          throw new TokenizerFileException(label + ": expected \"left right\" or [left, right], found "
+              + Json.typeName(m));
+        }
+        labels.add(label);
+      }
+      if (entries.isEmpty()) {
+        throw new TokenizerFileException(source + ": model.merges is empty");
+      }
+      Map<String, Integer> ranks = rankMerges(entries, labels, vocab);
+
+      boolean addPrefixSpace = false;
+      Object pre = root.get("pre_tokenizer");
+      if (pre instanceof Map<?, ?> preRaw) {
+        Map<String, Object> preMap = (Map<String, Object>) preRaw;
+        String preType = Json.string(preMap, "type", source + " pre_tokenizer");
+        if (!preType.equals("ByteLevel")) {
+          throw new TokenizerFileException(source + ": pre_tokenizer.type \"" + preType
+              + "\" is not supported (only ByteLevel)");
+        }
+        if (preMap.containsKey("use_regex") && !Json.bool(preMap, "use_regex", source + " pre_tokenizer")) {
+          throw new TokenizerFileException(source + ": pre_tokenizer.use_regex false is not supported");
+        }
+        addPrefixSpace = preMap.containsKey("add_prefix_space")
+            && Json.bool(preMap, "add_prefix_space", source + " pre_tokenizer");
+      }
+      SpecialTokens specials = null;
+      Object post = root.get("post_processor");
+      if (post instanceof Map<?, ?> postRaw) {
+        Map<String, Object> postMap = (Map<String, Object>) postRaw;
+        String postType = Json.string(postMap, "type", source + " post_processor");
+        if (postType.equals("RobertaProcessing")) {
+          String cls = (String) Json.array(postMap, "cls", source + " post_processor").get(0);
+          String sep = (String) Json.array(postMap, "sep", source + " post_processor").get(0);
+          String pad = "<pad>";
+          if (root.get("padding") instanceof Map<?, ?> padRaw && padRaw.get("pad_token") instanceof String p) {
+            pad = p;
+          }
+          String unk = model.get("unk_token") instanceof String u ? u : "<unk>";
+          specials = new SpecialTokens(cls, sep, pad, unk, vocab.containsKey("<mask>") ? "<mask>" : null);
+        } else if (!postType.equals("ByteLevel")) {
+          throw new TokenizerFileException(source + ": post_processor.type \"" + postType
+              + "\" is not supported (RobertaProcessing or ByteLevel)");
+        }
+      }
+      return new ByteLevelBpeTokenizer(vocab, ranks, specials, addPrefixSpace, source);
+    } catch (JsonException e) {
+      throw new TokenizerFileException(e.getMessage(), e);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------------------

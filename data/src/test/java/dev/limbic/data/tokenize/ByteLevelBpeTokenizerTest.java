@@ -196,7 +196,7 @@ class ByteLevelBpeTokenizerTest {
     Path repeated = dir.resolve("repeated.txt");
     Files.writeString(repeated, "h e\nl l\nh e\n");
     assertThatThrownBy(() -> ByteLevelBpeTokenizer.roberta(vocabFile, repeated, false))
-        .hasMessageContaining(repeated + " line 3").hasMessageContaining("repeats line 1");
+        .hasMessageContaining(repeated + " line 3").hasMessageContaining("repeats " + repeated + " line 1");
     Path empty = dir.resolve("empty.txt");
     Files.writeString(empty, "#version: 0.2\n");
     assertThatThrownBy(() -> ByteLevelBpeTokenizer.roberta(vocabFile, empty, false))
