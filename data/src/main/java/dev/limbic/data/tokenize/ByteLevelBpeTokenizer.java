@@ -315,8 +315,8 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
         Map<String, Object> postMap = (Map<String, Object>) postRaw;
         String postType = Json.string(postMap, "type", source + " post_processor");
         if (postType.equals("RobertaProcessing")) {
-          String cls = (String) Json.array(postMap, "cls", source + " post_processor").get(0);
-          String sep = (String) Json.array(postMap, "sep", source + " post_processor").get(0);
+          String cls = WordPieceTokenizer.tokenOfPair(postMap, "cls", source + " post_processor");
+          String sep = WordPieceTokenizer.tokenOfPair(postMap, "sep", source + " post_processor");
           String pad = "<pad>";
           if (root.get("padding") instanceof Map<?, ?> padRaw && padRaw.get("pad_token") instanceof String p) {
             pad = p;

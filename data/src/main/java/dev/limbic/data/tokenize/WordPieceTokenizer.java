@@ -262,8 +262,8 @@ public final class WordPieceTokenizer implements Tokenizer {
         String where = source + " post_processor";
         String type = Json.string(postMap, "type", where);
         if (type.equals("BertProcessing")) {
-          clsToken = (String) Json.array(postMap, "cls", where).get(0);
-          sepToken = (String) Json.array(postMap, "sep", where).get(0);
+          clsToken = WordPieceTokenizer.tokenOfPair(postMap, "cls", where);
+          sepToken = WordPieceTokenizer.tokenOfPair(postMap, "sep", where);
         } else if (type.equals("TemplateProcessing")) {
           List<Object> single = Json.array(postMap, "single", where);
           clsToken = templateSpecial(single.get(0), where + ".single[0]");
@@ -323,6 +323,15 @@ public final class WordPieceTokenizer implements Tokenizer {
     } catch (JsonException e) {
       throw new TokenizerFileException(e.getMessage(), e);
     }
+  }
+
+  /** The token of a post-processor's {@code ["[CLS]", 101]} field. */
+  static String tokenOfPair(Map<String, Object> obj, String key, String where) {
+    List<Object> pair = Json.array(obj, key, where);
+    if (pair.isEmpty() || !(pair.get(0) instanceof String token)) {
+      throw new TokenizerFileException(where + ": field \"" + key + "\" must be [token, id]");
+    }
+    return token;
   }
 
   private static String templateSpecial(Object piece, String where) {

@@ -286,6 +286,10 @@ class WordPieceTokenizerTest {
     assertThatThrownBy(() -> WordPieceTokenizer.fromTokenizerJson("{\"model\": {\"vocab\": {\"[UNK]\": 0, "
         + "\"[CLS]\": 1, \"[SEP]\": 2, \"[PAD]\": 3}}, \"normalizer\": {\"type\": \"NFC\"}}", "tok.json"))
         .hasMessageContaining("normalizer.type \"NFC\" is not supported");
+    assertThatThrownBy(() -> WordPieceTokenizer.fromTokenizerJson("{\"model\": {\"vocab\": {\"[UNK]\": 0}}, "
+        + "\"post_processor\": {\"type\": \"BertProcessing\", \"cls\": [101], \"sep\": [\"[SEP]\", 1]}}", "tok.json"))
+        .isInstanceOf(TokenizerFileException.class).hasMessageContaining("tok.json post_processor")
+        .hasMessageContaining("\"cls\" must be [token, id]");
   }
 
   @Test
