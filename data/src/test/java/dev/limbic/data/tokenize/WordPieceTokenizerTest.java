@@ -229,6 +229,9 @@ class WordPieceTokenizerTest {
   @Test
   void fixedPaddingAndItsOverflowError() {
     Encoding[] rows = {UNCASED.encode("hello"), UNCASED.encodePair("hello", "world", 8)};
+    BatchEncoding toLength = UNCASED.encodeBatchToLength(List.of("hello world hello world", "hello"), 4);
+    assertThat(toLength.ids()).containsExactly(2, 5, 6, 3, 2, 5, 3, 0);
+    assertThat(toLength.lengths()).containsExactly(4, 3);
     BatchEncoding fixed = BatchEncoding.pad(rows, UNCASED.padId(), 6);
     assertThat(fixed.maxLen()).isEqualTo(6);
     assertThat(fixed.typeIds()).containsExactly(0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0);
