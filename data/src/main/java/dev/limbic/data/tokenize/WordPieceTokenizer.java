@@ -74,10 +74,10 @@ public final class WordPieceTokenizer implements Tokenizer {
   private final Pieces.Special sep;
   private final int unkId;
   private final int padId;
-  private final String[] specialStrings; // matched in raw text, longest first
+  private final String[] specialStrings; // special and added tokens matched in the raw text, longest first
   private final int[] specialIds;
 
-  private WordPieceTokenizer(Map<String, Integer> vocab, Config config, String source) {
+  private WordPieceTokenizer(Map<String, Integer> vocab, Config config, List<String> addedTokens, String source) {
     this.vocab = Map.copyOf(vocab);
     this.config = config;
     int maxId = -1;
@@ -97,7 +97,13 @@ public final class WordPieceTokenizer implements Tokenizer {
     List<String> specials = new ArrayList<>();
     for (String s : new String[] {config.unkToken(), config.clsToken(), config.sepToken(), config.padToken(),
         config.maskToken()}) {
-      if (s != null && !s.isEmpty() && vocab.containsKey(s) && !specials.contains(s)) {
+      if (config.matchSpecialTokensInText() && s != null && !s.isEmpty() && vocab.containsKey(s)
+          && !specials.contains(s)) {
+        specials.add(s);
+      }
+    }
+    for (String s : addedTokens) { // added tokens are matched whatever matchSpecialTokensInText says
+      if (!s.isEmpty() && !specials.contains(s)) {
         specials.add(s);
       }
     }
@@ -135,7 +141,7 @@ public final class WordPieceTokenizer implements Tokenizer {
             + "\" share id " + id);
       }
     }
-    return new WordPieceTokenizer(vocab, config, source);
+    return new WordPieceTokenizer(vocab, config, List.of(), source);
   }
 
   /**
@@ -177,7 +183,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     if (vocab.isEmpty()) {
       throw new TokenizerFileException(source + ": the vocabulary is empty");
     }
-    return new WordPieceTokenizer(vocab, config, source);
+    return new WordPieceTokenizer(vocab, config, List.of(), source);
   }
 
   /** Reads a Hugging Face {@code tokenizer.json} whose model is WordPiece. */
@@ -298,6 +304,7 @@ public final class WordPieceTokenizer implements Tokenizer {
         truncation = (int) Json.integer(t, "max_length", source + " truncation");
       }
 
+      List<String> addedRaw = new ArrayList<>(); // added tokens matched on the raw text (normalized: false)
       Object added = root.get("added_tokens");
       if (added instanceof List<?> list) {
         for (int i = 0; i < list.size(); i++) {
@@ -314,12 +321,16 @@ public final class WordPieceTokenizer implements Tokenizer {
             throw new TokenizerFileException(where + ": \"" + content + "\" has id " + id
                 + " but the vocabulary gives it " + existing);
           }
+          if (Boolean.FALSE.equals(entry.get("normalized"))) {
+            addedRaw.add(content);
+          }
         }
       }
       String mask = vocab.containsKey("[MASK]") ? "[MASK]" : null;
       Config config = new Config(cleanText, chinese, stripAccents, lowercase, unk, clsToken, sepToken, padToken,
           mask, prefix, maxChars, truncation, paddingLength, true);
-      return of(vocab, config, source);
+      of(vocab, config, source); // checks ids
+      return new WordPieceTokenizer(vocab, config, addedRaw, source);
     } catch (JsonException e) {
       throw new TokenizerFileException(e.getMessage(), e);
     }
@@ -394,7 +405,7 @@ public final class WordPieceTokenizer implements Tokenizer {
     Pieces out = new Pieces();
     int segmentStart = 0;
     int i = 0;
-    if (config.matchSpecialTokensInText() && specialStrings.length > 0) {
+    if (specialStrings.length > 0) {
       while (i < text.length()) {
         int match = specialAt(text, i);
         if (match >= 0) {
@@ -510,13 +521,10 @@ public final class WordPieceTokenizer implements Tokenizer {
         .replace(" 've", "'ve").replace(" 're", "'re");
   }
 
+  /** [CLS], [SEP], [PAD] and [MASK], which decoding drops ([UNK] stays visible). */
   private boolean isSpecial(String token) {
-    for (String s : specialStrings) {
-      if (s.equals(token) && !s.equals(config.unkToken())) {
-        return true;
-      }
-    }
-    return false;
+    return token.equals(config.clsToken()) || token.equals(config.sepToken()) || token.equals(config.padToken())
+        || token.equals(config.maskToken());
   }
 
   /** The token string of {@code id}. */

@@ -310,4 +310,22 @@ class WordPieceTokenizerTest {
     assertThat(e.tokens()).containsExactly("<s>", "Abc", "abc", "<unk>", "</s>");
     assertThat(e.ids()).containsExactly(1, 4, 5, 0, 2);
   }
+
+  @Test
+  void addedTokensWithNormalizedFalseAreMatchedInTheRawText() {
+    String json = "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {\"[UNK]\": 0, \"[CLS]\": 1, \"[SEP]\": 2,"
+        + " \"[PAD]\": 3, \"i\": 4, \"feel\": 5}}, \"normalizer\": {\"type\": \"BertNormalizer\"},"
+        + " \"added_tokens\": [{\"id\": 6, \"content\": \"<Joy>\", \"normalized\": false, \"special\": false}]}";
+    WordPieceTokenizer t = WordPieceTokenizer.fromTokenizerJson(json, "added.json");
+    Encoding e = t.encode("I feel<Joy>");
+    assertThat(e.tokens()).containsExactly("[CLS]", "i", "feel", "<Joy>", "[SEP]");
+    assertThat(e.offsets()[3]).containsExactly(6, 11);
+    assertThat(t.decode(e.ids())).isEqualTo("i feel <Joy>");
+    // switching off special-token matching leaves [SEP] in the text to ordinary tokenisation
+    WordPieceTokenizer.Config c = WordPieceTokenizer.Config.uncased();
+    WordPieceTokenizer plain = tokenizer(new WordPieceTokenizer.Config(c.cleanText(), c.handleChineseChars(),
+        c.stripAccents(), c.lowercase(), c.unkToken(), c.clsToken(), c.sepToken(), c.padToken(), c.maskToken(),
+        c.continuingSubwordPrefix(), c.maxInputCharsPerWord(), 0, 0, false));
+    assertThat(plain.encodeWithoutSpecialTokens("[MASK]").tokens()).containsExactly("[", "mask", "]");
+  }
 }
