@@ -53,7 +53,8 @@ class ByteLevelBpeTokenizerTest {
     assertThat(scannerPieces("x\u00A0y\u3000z")).containsExactly("x", "\u00A0", "y", "\u3000", "z");
     assertThat(scannerPieces("123abc !?")).containsExactly("123", "abc", " !?");
     // emoji (a surrogate pair), ZWJ, variation selector and combining marks are neither letters nor numbers
-    assertThat(scannerPieces("hi \uD83D\uDC68\u200D\uD83D\uDC69!")).containsExactly("hi", " \uD83D\uDC68\u200D\uD83D\uDC69!");
+    assertThat(scannerPieces("hi \uD83D\uDC68\u200D\uD83D\uDC69!"))
+        .containsExactly("hi", " \uD83D\uDC68\u200D\uD83D\uDC69!");
     assertThat(scannerPieces("cafe\u0301s")).containsExactly("cafe", "\u0301", "s");
     assertThat(scannerPieces("")).isEmpty();
   }
