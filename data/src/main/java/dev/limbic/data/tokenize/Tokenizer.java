@@ -34,4 +34,16 @@ public interface Tokenizer {
     }
     return BatchEncoding.pad(encodings, padId());
   }
+
+  /**
+   * Encodes each text truncated to {@code length} and pads every row to exactly {@code length} (Hugging Face's
+   * {@code padding="max_length"}), for models trained on fixed-size inputs.
+   */
+  default BatchEncoding encodeBatchToLength(List<String> texts, int length) {
+    Encoding[] encodings = new Encoding[texts.size()];
+    for (int i = 0; i < encodings.length; i++) {
+      encodings[i] = encode(texts.get(i), length);
+    }
+    return BatchEncoding.pad(encodings, padId(), length);
+  }
 }
