@@ -92,4 +92,34 @@ class HuggingFaceCheckpointTest {
     assertThatThrownBy(() -> m.forward(longIds, null, null, 1, 40))
         .hasMessageContaining("at most 38 fit in max_position_embeddings 40");
   }
+
+  @Test
+  void bertCheckpointWithPrefixRoundTripsWithTokenTypes(@TempDir Path dir) throws IOException {
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"vocab_size\": 50, "
+        + "\"hidden_size\": 16, \"num_hidden_layers\": 2, \"num_attention_heads\": 2, \"intermediate_size\": 32, "
+        + "\"max_position_embeddings\": 12, \"type_vocab_size\": 2, \"layer_norm_eps\": 1e-12, "
+        + "\"hidden_act\": \"gelu\", \"pad_token_id\": 0}");
+    BertConfig config = BertConfig.fromJson(dir.resolve("config.json"));
+    assertThat(config.positions()).isEqualTo(BertConfig.PositionScheme.ABSOLUTE);
+    BertModel original = new BertModel(config, true, 11L);
+    original.eval();
+    Map<String, Tensor> prefixed = new LinkedHashMap<>();
+    original.stateDict().forEach((k, v) -> prefixed.put("bert." + k, v));
+    prefixed.put("cls.predictions.bias", Tensor.zeros(50));
+    TensorFiles.save(prefixed, Map.of(), dir.resolve("model.safetensors"));
+    HuggingFaceCheckpoint.Loaded loaded = HuggingFaceCheckpoint.load(dir);
+    assertThat(loaded.skipped()).containsExactly("cls.predictions.bias");
+    int[] ids = {101 % 50, 7, 8, 9, 3, 0, 0, 12, 13, 14, 15, 16};
+    int[] types = {0, 0, 0, 1, 1, 0, 0, 0, 1, 1, 1, 1};
+    int[] mask = {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1};
+    BertModel.Output a = original.forward(ids, types, mask, 2, 6);
+    BertModel.Output b = loaded.model().forward(ids, types, mask, 2, 6);
+    assertThat(b.lastHiddenState().toFloatArray()).containsExactly(a.lastHiddenState().toFloatArray());
+    assertThat(b.pooled().toFloatArray()).containsExactly(a.pooled().toFloatArray());
+    assertThat(b.hiddenStates()).hasSize(3);
+    // token types change the result: segment B reads the other token-type row
+    BertModel.Output noTypes = loaded.model().forward(ids, null, mask, 2, 6);
+    assertThat(noTypes.lastHiddenState().toFloatArray()).isNotEqualTo(a.lastHiddenState().toFloatArray());
+    assertThat(loaded.model().embeddings().positionIds(ids, 2, 6)).containsExactly(0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5);
+  }
 }
