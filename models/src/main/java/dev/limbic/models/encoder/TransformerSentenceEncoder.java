@@ -11,7 +11,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -21,8 +20,9 @@ import java.util.Map;
  * {@code batchSize} consecutive texts, run the encoder without gradients in eval mode, combine layers
  * ({@link LayerCombination}), pool tokens ({@link TokenPooling}) and optionally L2-normalise.
  *
- * <p>Batches are consecutive slices of the input in order, so a batch-dependent pooling ({@code wmean_pos_rev})
- * sees the same neighbours as the seed's generators given the same batch size.
+ * <p>With a batch-independent pooling, texts are grouped by token count before batching (less padding) and the rows
+ * are returned in input order. A batch-dependent pooling ({@code wmean_pos_rev}) keeps consecutive slices of the
+ * input, so it sees the same neighbours as the seed's generators given the same batch size.
  */
 public final class TransformerSentenceEncoder implements SentenceEncoder {
   private final String name;
@@ -77,15 +77,37 @@ public final class TransformerSentenceEncoder implements SentenceEncoder {
       throw new IllegalStateException(modelId() + " was built without a tokenizer; it embeds token ids only "
           + "(embedIds / embedBatch)");
     }
-    List<Tensor> parts = new ArrayList<>();
-    for (int start = 0; start < texts.size(); start += batchSize) {
-      List<String> slice = texts.subList(start, Math.min(texts.size(), start + batchSize));
-      parts.add(embedBatch(tokenizer.encodeBatch(slice, maxLength)));
-    }
-    if (parts.isEmpty()) {
+    int n = texts.size();
+    if (n == 0) {
       return Tensor.zeros(0, dimension());
     }
-    return parts.size() == 1 ? parts.get(0) : Tensor.cat(parts, 0);
+    Encoding[] encodings = new Encoding[n];
+    for (int i = 0; i < n; i++) {
+      encodings[i] = tokenizer.encode(texts.get(i), maxLength);
+    }
+    // batch-independent poolings: batch texts of similar length together, so little compute goes to padding;
+    // wmean_pos_rev keeps the input order, since its vectors depend on the batch (the seed's batches)
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    if (batchIndependent()) {
+      java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> encodings[i].length()));
+    }
+    float[] out = new float[n * dimension()];   // (N, D)
+    int d = dimension();
+    for (int start = 0; start < n; start += batchSize) {
+      int size = Math.min(batchSize, n - start);
+      Encoding[] slice = new Encoding[size];
+      for (int j = 0; j < size; j++) {
+        slice[j] = encodings[order[start + j]];
+      }
+      float[] rows = embedBatch(BatchEncoding.pad(slice, tokenizer.padId())).toFloatArray();   // (size, D)
+      for (int j = 0; j < size; j++) {
+        System.arraycopy(rows, j * d, out, order[start + j] * d, d);
+      }
+    }
+    return Tensor.of(out, n, d);
   }
 
   /** Embeds one already tokenised, padded batch: {@code (B, D)}. */

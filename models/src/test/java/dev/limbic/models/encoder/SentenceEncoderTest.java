@@ -109,4 +109,22 @@ class SentenceEncoderTest {
     assertThatThrownBy(() -> MiniLm.encoder(encoder.model(), null).embed(List.of("x")))
         .hasMessageContaining("built without a tokenizer");
   }
+
+  @Test
+  void batchDependentPoolingKeepsTheInputOrderBatches() {
+    TransformerSentenceEncoder rev = new TransformerSentenceEncoder("minilm", encoder.model(), encoder.tokenizer(),
+        LayerCombination.last(), TokenPooling.wmeanPosRev(), false, 128, 3);
+    List<String> six = texts.subList(4, 10);
+    float[] all = rev.embed(six).toFloatArray();
+    int d = rev.dimension();
+    for (int start = 0; start < 6; start += 3) {
+      dev.limbic.data.tokenize.Encoding[] slice = new dev.limbic.data.tokenize.Encoding[3];
+      for (int j = 0; j < 3; j++) {
+        slice[j] = encoder.tokenizer().encode(six.get(start + j), 128);
+      }
+      float[] batch = rev.embedBatch(dev.limbic.data.tokenize.BatchEncoding.pad(slice, 0)).toFloatArray();
+      assertThat(java.util.Arrays.copyOfRange(all, start * d, (start + 3) * d)).as("batch at " + start)
+          .containsExactly(batch);
+    }
+  }
 }
