@@ -70,8 +70,9 @@ public record BertConfig(String modelType, int vocabSize, int hidden, int numLay
 
   private static TransformerEncoderConfig layerConfigOf(int hidden, int heads, int intermediate, double eps,
       Activation.Kind act, double hiddenP, double attentionP) {
-    return new TransformerEncoderConfig(hidden, heads, intermediate, eps, act, hiddenP, attentionP,
-        TransformerEncoderConfig.MASK_DTYPE_MIN);
+    // BERT defaults (mask value = the dtype's lowest, as current Hugging Face) with this checkpoint's constants
+    return TransformerEncoderConfig.bert(hidden, heads, intermediate).withLayerNormEps(eps).withActivation(act)
+        .withDropout(hiddenP, attentionP);
   }
 
   /**
