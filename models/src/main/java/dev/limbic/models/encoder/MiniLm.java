@@ -1,6 +1,7 @@
 package dev.limbic.models.encoder;
 
 import dev.limbic.data.tokenize.Tokenizer;
+import dev.limbic.data.tokenize.WordPieceTokenizer;
 import dev.limbic.models.onnx.OnnxModel;
 import dev.limbic.nn.Init;
 import dev.limbic.nn.StateDictException;
@@ -59,6 +60,15 @@ public final class MiniLm {
   public static TransformerSentenceEncoder fromClasspath(Function<String, Tokenizer> tokenizerFromJson)
       throws IOException {
     return encoder(loadFromClasspath(), tokenizerFromJson.apply(tokenizerJsonFromClasspath()));
+  }
+
+  /**
+   * all-MiniLM-L6-v2 as sentence-transformers runs it (last layer, mean over tokens, L2, at most
+   * {@value #MAX_LENGTH} tokens) with its own WordPiece tokenizer, both read from the class path. The default
+   * encoder of every Limbic model.
+   */
+  public static TransformerSentenceEncoder fromClasspath() throws IOException {
+    return fromClasspath(json -> WordPieceTokenizer.fromTokenizerJson(json, "classpath:" + TOKENIZER_RESOURCE));
   }
 
   /** The sentence-transformers encoder (last layer, mean over tokens, L2) over loaded weights. */
