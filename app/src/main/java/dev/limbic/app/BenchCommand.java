@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Benchmark (JMH) next to OpenBLAS and PyTorch measured in the same run (../shared/peers) and "
                 + "print Limbic/peer ratios. Suites: kernels (SGEMM, softmax, layer_norm, GELU, autograd overhead) "
-                + "and nn (LSTM, MHA, encoder layer, training loops (a)-(d)).",
+                + "nn (LSTM, MHA, encoder layer, training loops (a)-(d)) and encoders (all-MiniLM-L6-v2 sentences/s "
+                + "next to ONNX Runtime).",
             "The ./limbic launcher installs the peers' Debian packages on first use (bin/install-peers.sh)."})
 final class BenchCommand implements Callable<Integer> {
 
@@ -25,7 +26,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shared", description = "folder holding peers/ (default: $LIMBIC_SHARED, else ../shared beside the checkout)")
     Path shared;
 
-    @Option(names = "--suite", defaultValue = "all", description = "kernels, nn or all (default: ${DEFAULT-VALUE})")
+    @Option(names = "--suite", defaultValue = "all", description = "kernels, nn, encoders or all (default: ${DEFAULT-VALUE})")
     String suite;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "output folder (default: ${DEFAULT-VALUE})")
@@ -38,13 +39,15 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("peer scripts not found in " + sharedDir.resolve("peers")
                     + "; pass --shared DIR or --no-peers");
         }
-        boolean kernels = switch (suite) {
-            case "all", "kernels" -> true;
-            case "nn" -> false;
-            default -> throw new IllegalArgumentException("--suite must be kernels, nn or all, got '" + suite + "'");
-        };
-        boolean nn = !suite.equals("kernels");
-        BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads(), kernels, nn),
+        if (!java.util.Set.of("all", "kernels", "nn", "encoders").contains(suite)) {
+            throw new IllegalArgumentException("--suite must be kernels, nn, encoders or all, got '" + suite + "'");
+        }
+        boolean all = suite.equals("all");
+        String home = System.getProperty("limbic.home");
+        Path ortJar = (home != null ? Path.of(home) : Path.of("").toAbsolutePath())
+                .resolve("peers-ort/target/limbic-peer-ort.jar");
+        BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads(),
+                all || suite.equals("kernels"), all || suite.equals("nn"), all || suite.equals("encoders"), ortJar),
                 System.out);
         return 0;
     }

@@ -35,10 +35,16 @@ public final class BenchRunner {
 
     /** What to run. {@code sharedDir} holds peers/; {@code outDir} receives JSON, logs and the report. */
     public record Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads, boolean kernelSuite,
-                         boolean nnSuite) {
-        /** Both suites. */
+                         boolean nnSuite, boolean encoderSuite, Path ortPeerJar) {
+        /** Every suite. */
         public Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads) {
-            this(sharedDir, outDir, quick, peers, threads, true, true);
+            this(sharedDir, outDir, quick, peers, threads, true, true, true, null);
+        }
+
+        /** The kernel and nn suites only (no encoder suite). */
+        public Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads, boolean kernelSuite,
+                      boolean nnSuite) {
+            this(sharedDir, outDir, quick, peers, threads, kernelSuite, nnSuite, false, null);
         }
     }
 
@@ -70,6 +76,9 @@ public final class BenchRunner {
         if (config.nnSuite()) {
             estimates.addAll(List.of(120, 180, 70, 130));
         }
+        if (config.encoderSuite()) {
+            estimates.addAll(List.of(config.peers() ? 30 : 0, 100));
+        }
         estimates.add(1);
         Progress progress = new Progress(out, estimates.stream().mapToDouble(Integer::doubleValue).toArray());
         PeerResults peers = new PeerResults();
@@ -88,6 +97,9 @@ public final class BenchRunner {
         }
         if (config.nnSuite()) {
             nnSuite(config, peers, progress, rows);
+        }
+        if (config.encoderSuite()) {
+            encoderSuite(config, peers, progress, rows);
         }
         progress.step("report");
         String report = render(rows, peers, config);
@@ -212,6 +224,40 @@ public final class BenchRunner {
         }
     }
 
+    /**
+     * all-MiniLM-L6-v2 sentences/s against ONNX Runtime (Java, same thread count) on the same token ids: natural
+     * lengths at batch 1, and 128 tokens at batch 1, 8 and 32.
+     */
+    private static void encoderSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+            throws RunnerException, IOException {
+        Path refs = config.sharedDir().resolve("refs").resolve("minilm");
+        if (config.peers()) {
+            progress.step("peers: ONNX Runtime (Java) MiniLM, " + config.threads() + " threads");
+            peers.runOrt(config.ortPeerJar(), refs, config.threads(), config.quick(), config.outDir().resolve("peers"));
+        } else {
+            progress.step("");
+        }
+        progress.step("Limbic: MiniLM sentences/s (JMH)");
+        String refsArg = "-D" + MiniLmBench.REFS_PROPERTY + "=" + refs.toAbsolutePath();
+        Map<String, Double> natural = scores(jmh(config, "^" + MiniLmBench.class.getName().replace(".", "\\.")
+                + "\\.naturalB1$", Map.of("batch", new String[] {"1"}), "minilm-natural", refsArg));
+        Map<String, Double> fixed = new HashMap<>();
+        for (RunResult r : jmh(config, "^" + MiniLmBench.class.getName().replace(".", "\\.") + "\\.fixed128$",
+                Map.of("batch", new String[] {"1", "8", "32"}), "minilm-fixed128", refsArg)) {
+            fixed.put(r.getParams().getParam("batch"), r.getPrimaryResult().getScore());
+        }
+        int sentences = Files.isDirectory(refs) ? MiniLmBench.naturalCount(refs) : 0;
+        String peer = "ONNX Runtime (Java)";
+        rows.add(new Row("MiniLM-L6 natural lengths (" + sentences + " sentences, mean 19 tokens), batch 1",
+                "sentences/s", sentences / (natural.getOrDefault("naturalB1", Double.NaN) / 1e3), peer,
+                peers.ortSentencesPerSecond.getOrDefault("natural_b1", Double.NaN), true));
+        for (String b : new String[] {"1", "8", "32"}) {
+            rows.add(new Row("MiniLM-L6 128 tokens, batch " + b, "sentences/s",
+                    Integer.parseInt(b) / (fixed.getOrDefault(b, Double.NaN) / 1e3), peer,
+                    peers.ortSentencesPerSecond.getOrDefault("fixed128_b" + b, Double.NaN), true));
+        }
+    }
+
     private static void addKernel(List<Row> rows, Map<String, Double> limbic, PeerResults peers, String method,
                                   String label, String peerKey) {
         rows.add(new Row(label, "ms", limbic.getOrDefault(method, Double.NaN), "PyTorch",
@@ -263,6 +309,27 @@ public final class BenchRunner {
         return new Runner(b.build()).run();
     }
 
+    /** A heavy JMH run of the benchmarks matching {@code include}, with the given params and extra fork flags. */
+    private static Collection<RunResult> jmh(Config config, String include, Map<String, String[]> params, String tag,
+                                             String... jvmArgs) throws RunnerException {
+        ChainedOptionsBuilder b = new OptionsBuilder()
+                .include(include)
+                .forks(1)
+                .warmupIterations(4)
+                .warmupTime(TimeValue.seconds(2))
+                .measurementIterations(config.quick() ? 3 : 5)
+                .measurementTime(TimeValue.seconds(2))
+                .jvmArgsAppend("--add-modules=jdk.incubator.vector", "-Xmx8g", "-Xss4m",
+                        "-Dlimbic.threads=" + config.threads())
+                .jvmArgsAppend(jvmArgs)
+                .shouldFailOnError(true)
+                .verbosity(VerboseMode.NORMAL)
+                .result(config.outDir().resolve("jmh-" + tag + ".json").toString())
+                .resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON);
+        params.forEach(b::param);
+        return new Runner(b.build()).run();
+    }
+
     static String render(List<Row> rows, PeerResults peers, Config config) {
         StringBuilder sb = new StringBuilder();
         sb.append("# Limbic benchmarks vs peers (same machine, same run)\n\n");
@@ -272,6 +339,11 @@ public final class BenchRunner {
                 .append("; limbic.threads: ").append(config.threads()).append('\n');
         sb.append("- Limbic backend in the JMH forks: vector (--add-modules jdk.incubator.vector); this JVM: ")
                 .append(Backends.host().name()).append('\n');
+        if (config.encoderSuite()) {
+            sb.append("- MiniLM rows: the real all-MiniLM-L6-v2 on the token ids of ../shared/refs/minilm (no tokenizer"
+                    + " timed), mean pooling + L2 included; peer: ONNX Runtime 1.20.0 Java, full graph optimisation, "
+                    + "intra-op threads = limbic.threads, run just before Limbic\n");
+        }
         sb.append("- peer BLAS: ").append(peers.blas).append("; peers: OpenBLAS via numpy `np.matmul(out=)`, "
                 + "PyTorch 2 threads (../shared/peers, run just before Limbic)\n");
         int iters = config.quick() ? 3 : 5;
@@ -319,14 +391,17 @@ public final class BenchRunner {
 
     /**
      * Entry point for running the set without the app jar:
-     * {@code BenchRunner [--quick] [--no-peers] [--kernels | --nn] [SHARED]}.
+     * {@code BenchRunner [--quick] [--no-peers] [--kernels | --nn | --encoders] [SHARED]}.
      */
     public static void main(String[] args) throws Exception {
         List<String> a = Arrays.asList(args);
         Path shared = a.stream().filter(s -> !s.startsWith("--")).findFirst().map(Path::of).orElse(Path.of("../shared"));
         boolean onlyKernels = a.contains("--kernels");
         boolean onlyNn = a.contains("--nn");
+        boolean onlyEncoders = a.contains("--encoders");
+        boolean all = !onlyKernels && !onlyNn && !onlyEncoders;
         run(new Config(shared, Path.of("bench-results"), a.contains("--quick"), !a.contains("--no-peers"),
-                Parallel.threads(), !onlyNn, !onlyKernels), System.out);
+                Parallel.threads(), all || onlyKernels, all || onlyNn, all || onlyEncoders,
+                Path.of("peers-ort/target/limbic-peer-ort.jar")), System.out);
     }
 }
