@@ -67,7 +67,8 @@ final class AttentionMapSvg {
     double cell = Math.min(MAX_CELL, GRID / k);
     double grid = cell * k;
     double scaleLeft = LEFT + grid + 50;
-    int width = (int) Math.ceil(scaleLeft + 120);
+    // wide enough for the title and subtitle even when K is small
+    int width = (int) Math.max(640, Math.ceil(scaleLeft + 120));
     int height = (int) Math.ceil(TOP + grid + 70);
 
     StringBuilder s = new StringBuilder("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

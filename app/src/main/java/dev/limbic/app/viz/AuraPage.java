@@ -74,7 +74,8 @@ final class AuraPage {
         if (cell >= 28) {
           s.append("<text x=\"").append(px(x + cell / 2)).append("\" y=\"").append(px(y + ROW_HEIGHT / 2 + 4))
               .append("\" class=\"").append(Markup.darkBackground(fill) ? "value on-dark" : "value on-light")
-              .append("\" text-anchor=\"middle\">").append(fixed(v, 2))
+              .append("\" text-anchor=\"middle\" font-size=\"").append(px(Math.min(14, Math.max(9, cell / 5.5))))
+              .append("\">").append(fixed(v, 2))
               .append("</text>");
         }
         s.append('\n');
@@ -150,7 +151,6 @@ final class AuraPage {
       main { max-width: 1180px; margin: 0 auto; padding: 12px; }
       svg { display: block; max-width: 100%; height: auto; }
       svg text { fill: #e8e4f2; font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; }
-      svg text.value { font-size: 10px; }
       svg text.on-dark { fill: #ffffff; }
       svg text.on-light { fill: #1a1a1a; }
       svg .title { font-size: 22px; font-weight: bold; }
