@@ -126,9 +126,21 @@ public final class TransformerEncoderLayer extends Module implements Layer {
                 outputAttentions);
         Tensor attnOut = attentionNorm.forward(attentionOutputDropout.forward(attentionDense.forward(r.output()))
                 .add(x));
-        Tensor inter = Activation.apply(config.activation(), intermediateDense.forward(attnOut));
+        Tensor inter = intermediate(attnOut);
         Tensor y = outputNorm.forward(outputDropout.forward(outputDense.forward(inter)).add(attnOut));
         return new Output(y, r.probs(), attnOut, inter);
+    }
+
+    /** {@code act(intermediate.dense(a))}; GELU and ReLU run in the GEMM epilogue when no graph is recorded. */
+    private Tensor intermediate(Tensor a) {
+        Linear d = intermediateDense;
+        Tensor w = d.weight().get();
+        Tensor b = d.bias() == null ? null : d.bias().get();
+        return switch (config.activation()) {
+            case GELU -> d.checkedInput(a).linearGelu(w, b);
+            case RELU -> d.checkedInput(a).linearRelu(w, b);
+            default -> Activation.apply(config.activation(), d.forward(a));
+        };
     }
 
     private void checkInput(Tensor x) {

@@ -168,6 +168,15 @@ public final class ScaledDotProductAttention {
         // full (B, H, T, S) probabilities only when backward or the caller reads them; inference reuses one
         // (H, T, S) block per batch element, which stays in cache between softmax and the P·V product
         boolean keepAll = needGrad || needProbs;
+        if (!keepAll && !dropout && emptyRows == null) {
+            // inference: one backend call for all heads (the Vector backend runs one fused task per head)
+            Tensor out = Tensor.emptyLike(be, q.dtype(), new int[] {g.b, g.t, g.h * g.dv});   // (B, T, H·dv)
+            be.attentionForward(g.b, g.h, g.t, g.s, g.d, g.dv, q.storage(), q.offset(), q.stridesRef(),
+                    k.storage(), k.offset(), k.stridesRef(), v.storage(), v.offset(), v.stridesRef(), scale,
+                    m == null ? null : m.storage(), m == null ? 0 : m.offset(),
+                    m == null ? null : m.stridesRef(), out.storage(), 0);
+            return new Work(out, null, null, null, null);
+        }
         Tensor probs = Tensor.emptyLike(be, q.dtype(), keepAll ? new int[] {g.b, g.h, g.t, g.s}
                 : new int[] {1, g.h, g.t, g.s});
         Tensor scores = Tensor.emptyLike(be, q.dtype(), new int[] {g.h, g.t, g.s});   // (H, T, S) scratch

@@ -1086,6 +1086,19 @@ public final class Tensor {
         return TensorOps.linear(this, weight, bias);
     }
 
+    /**
+     * {@code gelu(linear(weight, bias))} (erf GELU): the same values and gradients as the two ops; without a graph
+     * to record the GELU runs in the GEMM epilogue instead of as a second pass over a fresh output.
+     */
+    public Tensor linearGelu(Tensor weight, Tensor bias) {
+        return TensorOps.linear(this, weight, bias, UnaryOp.GELU_ERF);
+    }
+
+    /** {@code relu(linear(weight, bias))}, fused as {@link #linearGelu} is. */
+    public Tensor linearRelu(Tensor weight, Tensor bias) {
+        return TensorOps.linear(this, weight, bias, UnaryOp.RELU);
+    }
+
     public Tensor softmax(int dim) {
         return TensorOps.softmax(this, dim, false);
     }

@@ -26,6 +26,7 @@ public final class VectorBackend extends ScalarBackend {
 
     private final VectorSpecies<Float> species;
     private final VectorGemm gemm;
+    private final PackedWeightCache packedWeights;
     private final String name;
 
     /**
@@ -41,6 +42,7 @@ public final class VectorBackend extends ScalarBackend {
             default -> throw new IllegalArgumentException("vector width must be 0, 128, 256 or 512 bits, got " + bits);
         };
         this.gemm = VectorGemm.forBits(species.vectorBitSize());
+        this.packedWeights = new PackedWeightCache(gemm);
         this.name = "vector-" + species.vectorBitSize();
     }
 
@@ -291,6 +293,92 @@ public final class VectorBackend extends ScalarBackend {
         }
         gemm.sgemmBias(m, n, k, as, aOff, aRowStride, aColStride, bs, bOff, bRowStride, bColStride, biases,
                 biasOff, biasStride, cs, cOff, ldc);
+    }
+
+    @Override
+    public void linear(int m, int n, int k, Storage x, int xOff, int xRowStride, int xColStride,
+                       Storage w, int wOff, int wRowStride, int wColStride,
+                       Storage bias, int biasOff, int biasStride, UnaryOp act, boolean weightReused,
+                       Storage y, int yOff) {
+        float[] xs = f32(x);
+        float[] ws = f32(w);
+        float[] biases = bias == null ? null : f32(bias);
+        float[] ys = f32(y);
+        if (xs == null || ws == null || (bias != null && biases == null) || ys == null || k == 0 || m == 0
+                || n == 0) {
+            super.linear(m, n, k, x, xOff, xRowStride, xColStride, w, wOff, wRowStride, wColStride, bias, biasOff,
+                    biasStride, act, weightReused, y, yOff);
+            return;
+        }
+        // B = Wᵀ: element (p, j) is W[j, p]
+        VectorGemm.PackedB packed = weightReused && PackedWeightCache.ENABLED
+                ? packedWeights.lookup(w, ws, wOff, wColStride, wRowStride, k, n) : null;
+        if (packed != null) {
+            gemm.sgemmPacked(m, n, k, xs, xOff, xRowStride, xColStride, packed, biases, biasOff, biasStride, act,
+                    ys, yOff, n);
+        } else {
+            gemm.sgemmBiasAct(m, n, k, xs, xOff, xRowStride, xColStride, ws, wOff, wColStride, wRowStride, biases,
+                    biasOff, biasStride, act, ys, yOff, n);
+        }
+    }
+
+    /** Per-thread (T, S) score rows of one attention head. */
+    private static final ThreadLocal<float[]> HEAD_SCORES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * One task per (batch element, head): Q_h K_hᵀ, then scale, mask and softmax row by row while the row is in
+     * L1, then P_h V_h written into the merged-heads output; the (T, S) scores of a head stay in the thread's
+     * cache from the first product to the second. The arithmetic per element is the default's (the scaled score
+     * rounded to float, then the mask added, then the same softmax kernel).
+     */
+    @Override
+    public void attentionForward(int batch, int heads, int t, int s, int d, int dv,
+                                 Storage q, int qOff, int[] qs, Storage k, int kOff, int[] ks,
+                                 Storage v, int vOff, int[] vs, double scale,
+                                 Storage mask, int mOff, int[] ms, Storage out, int outOff) {
+        float[] qa = f32(q);
+        float[] ka = f32(k);
+        float[] va = f32(v);
+        float[] ma = mask == null ? null : f32(mask);
+        float[] oa = f32(out);
+        if (qa == null || ka == null || va == null || (mask != null && ma == null) || oa == null || d == 0) {
+            super.attentionForward(batch, heads, t, s, d, dv, q, qOff, qs, k, kOff, ks, v, vOff, vs, scale, mask,
+                    mOff, ms, out, outOff);
+            return;
+        }
+        VectorSpecies<Float> sp = species;
+        float scaleF = (float) scale;
+        int ldo = heads * dv;
+        Parallel.forRange(batch * heads, 1, (i0, i1) -> {
+            float[] scores = HEAD_SCORES.get();
+            if (scores.length < t * s) {
+                scores = new float[t * s];
+                HEAD_SCORES.set(scores);
+            }
+            for (int i = i0; i < i1; i++) {
+                int b = i / heads;
+                int h = i % heads;
+                // scores = Q_h K_hᵀ: (T, d) x (d, S), Kᵀ being K with swapped strides
+                gemm.sgemmSerial(t, s, d, qa, qOff + b * qs[0] + h * d * qs[2], qs[1], qs[2],
+                        ka, kOff + b * ks[0] + h * d * ks[2], ks[2], ks[1], scores, 0, s, false);
+                for (int r = 0; r < t; r++) {
+                    if (ma == null) {
+                        VectorKernels.scaleAddRow(sp, scores, r * s, s, scaleF, null, 0, 0);
+                    } else {
+                        VectorKernels.scaleAddRow(sp, scores, r * s, s, scaleF, ma,
+                                mOff + b * ms[0] + h * ms[1] + r * ms[2], ms[3]);
+                    }
+                }
+                VectorKernels.softmaxRows(false, sp, scores, 0, scores, 0, 0, t, s);
+                gemm.sgemmSerial(t, dv, s, scores, 0, s, 1, va, vOff + b * vs[0] + h * dv * vs[2], vs[1], vs[2],
+                        oa, outOff + b * t * ldo + h * dv, ldo, false);
+            }
+        });
+    }
+
+    /** Number of weights held packed for inference; for tests. */
+    int packedWeightCount() {
+        return packedWeights.packedCount();
     }
 
     // ------------------------------------------------------------------------------------------ softmax, layer norm
