@@ -1094,6 +1094,15 @@ public final class Tensor {
         return TensorOps.linear(this, weight, bias, UnaryOp.GELU_ERF);
     }
 
+    /**
+     * {@code linear(weight, bias).add(residual)}: a post-LN block's {@code dense(x) + x}. Recorded it is exactly
+     * the two ops; without a graph, and for a contiguous residual of the output's shape, the residual is added in
+     * the GEMM epilogue (no second pass, no intermediate tensor).
+     */
+    public Tensor linearAdd(Tensor weight, Tensor bias, Tensor residual) {
+        return TensorOps.linear(this, weight, bias, residual, null);
+    }
+
     /** {@code relu(linear(weight, bias))}, fused as {@link #linearGelu} is. */
     public Tensor linearRelu(Tensor weight, Tensor bias) {
         return TensorOps.linear(this, weight, bias, UnaryOp.RELU);

@@ -310,7 +310,11 @@ final class TensorOps {
      * strided copy when the weight adopts it).
      */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
-        return linear(x, w, b, null);
+        return linear(x, w, b, null, null);
+    }
+
+    static Tensor linear(Tensor x, Tensor w, Tensor b, UnaryOp act) {
+        return linear(x, w, b, null, act);
     }
 
     /**
@@ -320,9 +324,11 @@ final class TensorOps {
      * that a weight which cannot change under this call (grad mode off, or a weight not requiring grad) is
      * likely multiplied again, so it may reuse a packed copy of it keyed on the storage's version.
      */
-    static Tensor linear(Tensor x, Tensor w, Tensor b, UnaryOp act) {
-        if (act != null && Autograd.needsGrad(x, w, b)) {
-            return unary(linear(x, w, b, null), act, 0, 0);
+    static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor residual, UnaryOp act) {
+        if ((act != null || residual != null) && Autograd.needsGrad(x, w, b, residual)) {
+            Tensor y = linear(x, w, b, null, null);
+            y = residual == null ? y : y.add(residual);
+            return act == null ? y : unary(y, act, 0, 0);
         }
         requireSameDtype("linear", x, w);
         Tensor.requireFloating("linear", x.dtype());
@@ -345,6 +351,12 @@ final class TensorOps {
         }
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outF;
+        if (residual != null && (!residual.isContiguous() || !Arrays.equals(residual.shapeRef(), outShape)
+                || residual.dtype() != x.dtype() || residual.backend() != x.backend())) {
+            // broadcast, strided or foreign: the plain add handles (or rejects) it
+            Tensor y = linear(x, w, b, null, null).add(residual);
+            return act == null ? y : unary(y, act, 0, 0);
+        }
         int rows = Shapes.numel(outShape) / Math.max(outF, 1);
         Tensor x2 = x.dim() == 1 ? x.detach().unsqueeze(0) : x;
         int rowStride = foldedRowStride(x2);
@@ -361,8 +373,9 @@ final class TensorOps {
             boolean weightReused = !(GradMode.isEnabled() && w.requiresGrad());
             be.linear(rows, outF, inF, x2.storage(), x2.offset(), rowStride, xs[xs.length - 1],
                     w.storage(), w.offset(), ws[0], ws[1], b == null ? null : b.storage(),
-                    b == null ? 0 : b.offset(), b == null ? 0 : b.stridesRef()[0], act, weightReused,
-                    out.storage(), 0);
+                    b == null ? 0 : b.offset(), b == null ? 0 : b.stridesRef()[0],
+                    residual == null ? null : residual.storage(), residual == null ? 0 : residual.offset(), act,
+                    weightReused, out.storage(), 0);
         }
         int rs = rowStride;
         int[] xShape = x.shapeRef();

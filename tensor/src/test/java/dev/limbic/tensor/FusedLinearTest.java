@@ -61,6 +61,31 @@ class FusedLinearTest {
     }
 
     @Test
+    void linearAddIsLinearPlusResidualRecordedOrNot() {
+        Tensor x = Tensor.randn(11, DType.F32, 2, 9, 40);
+        Tensor w = Tensor.randn(12, DType.F32, 40, 40).requiresGrad(true);
+        Tensor b = Tensor.randn(13, DType.F32, 40).requiresGrad(true);
+        Tensor r = Tensor.randn(14, DType.F32, 2, 9, 40).requiresGrad(true);
+        Tensor fused = x.linearAdd(w, b, r);
+        Tensor plain = x.linear(w, b).add(r);
+        assertThat(fused.toFloatArray()).containsExactly(plain.toFloatArray());
+        fused.sum().backward();
+        Tensor gr = r.grad().copy();
+        r.zeroGrad();
+        plain.sum().backward();
+        assertThat(gr.toFloatArray()).containsExactly(r.grad().toFloatArray());
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            for (int call = 0; call < 3; call++) {
+                assertClose("fused call " + call, x.linearAdd(w, b, r).toFloatArray(), plain.toFloatArray(), 1e-5);
+            }
+            // a residual that broadcasts takes the plain add
+            Tensor row = Tensor.randn(15, DType.F32, 40);
+            assertClose("broadcast residual", x.linearAdd(w, b, row).toFloatArray(),
+                    x.linear(w, b).add(row).toFloatArray(), 0);
+        }
+    }
+
+    @Test
     void inferenceSeesInPlaceWeightUpdates() {
         Tensor x = Tensor.randn(8, DType.F32, 19, 64);
         Tensor w = Tensor.randn(9, DType.F32, 48, 64).requiresGrad(true);

@@ -101,15 +101,17 @@ public interface Backend {
      * A Linear layer without a graph: {@code Y = act(X Wᵀ + bias)} into the contiguous {@code (m, n)} block at
      * {@code y[yOff]}. X element (i, p) is at {@code x[xOff + i·xRowStride + p·xColStride]}, W element (j, p) at
      * {@code w[wOff + j·wRowStride + p·wColStride]}; {@code bias} may be null; {@code act} is null or a
-     * parameterless element-wise op (RELU, GELU_ERF, GELU_TANH, TANH, SIGMOID). {@code weightReused} says W is
+     * parameterless element-wise op (RELU, GELU_ERF, GELU_TANH, TANH, SIGMOID); {@code residual} (may be null) is
+     * a contiguous {@code (m, n)} block added after the bias and before {@code act}, each step rounded as separate
+     * kernels would (a post-LN block's {@code dense(x) + x}). {@code weightReused} says W is
      * a weight that will be multiplied again (inference): a backend may then keep W in its own packed layout,
      * keyed on the storage and its version counter, instead of packing it on every call. The default composes
      * {@link #matmulBias} / {@link #matmul} and {@link #unary}.
      */
     default void linear(int m, int n, int k, Storage x, int xOff, int xRowStride, int xColStride,
                         Storage w, int wOff, int wRowStride, int wColStride,
-                        Storage bias, int biasOff, int biasStride, UnaryOp act, boolean weightReused,
-                        Storage y, int yOff) {
+                        Storage bias, int biasOff, int biasStride, Storage residual, int residualOff,
+                        UnaryOp act, boolean weightReused, Storage y, int yOff) {
         if (m == 0 || n == 0) {
             return;
         }
@@ -121,6 +123,10 @@ public interface Backend {
                     n, false);
         } else {
             fill(y, yOff, m * n, 0.0);
+        }
+        if (residual != null) {
+            int[] dense = {n, 1};
+            binary(BinaryOp.ADD, new int[] {m, n}, y, yOff, dense, residual, residualOff, dense, y, yOff);
         }
         if (act != null) {
             unary(act, y, yOff, y, yOff, m * n, 0, 0);

@@ -298,27 +298,28 @@ public final class VectorBackend extends ScalarBackend {
     @Override
     public void linear(int m, int n, int k, Storage x, int xOff, int xRowStride, int xColStride,
                        Storage w, int wOff, int wRowStride, int wColStride,
-                       Storage bias, int biasOff, int biasStride, UnaryOp act, boolean weightReused,
-                       Storage y, int yOff) {
+                       Storage bias, int biasOff, int biasStride, Storage residual, int residualOff,
+                       UnaryOp act, boolean weightReused, Storage y, int yOff) {
         float[] xs = f32(x);
         float[] ws = f32(w);
         float[] biases = bias == null ? null : f32(bias);
+        float[] res = residual == null ? null : f32(residual);
         float[] ys = f32(y);
-        if (xs == null || ws == null || (bias != null && biases == null) || ys == null || k == 0 || m == 0
-                || n == 0) {
+        if (xs == null || ws == null || (bias != null && biases == null) || (residual != null && res == null)
+                || ys == null || k == 0 || m == 0 || n == 0) {
             super.linear(m, n, k, x, xOff, xRowStride, xColStride, w, wOff, wRowStride, wColStride, bias, biasOff,
-                    biasStride, act, weightReused, y, yOff);
+                    biasStride, residual, residualOff, act, weightReused, y, yOff);
             return;
         }
         // B = Wᵀ: element (p, j) is W[j, p]
         VectorGemm.PackedB packed = weightReused && PackedWeightCache.ENABLED
                 ? packedWeights.lookup(w, ws, wOff, wColStride, wRowStride, k, n) : null;
         if (packed != null) {
-            gemm.sgemmPacked(m, n, k, xs, xOff, xRowStride, xColStride, packed, biases, biasOff, biasStride, act,
-                    ys, yOff, n);
+            gemm.sgemmPacked(m, n, k, xs, xOff, xRowStride, xColStride, packed, biases, biasOff, biasStride, res,
+                    residualOff, act, ys, yOff, n);
         } else {
             gemm.sgemmBiasAct(m, n, k, xs, xOff, xRowStride, xColStride, ws, wOff, wColStride, wRowStride, biases,
-                    biasOff, biasStride, act, ys, yOff, n);
+                    biasOff, biasStride, res, residualOff, act, ys, yOff, n);
         }
     }
 

@@ -35,9 +35,9 @@ public final class VectorGemm {
     /** Species width in bits: 128, 256 or 512 (512 works on any host, emulated where the CPU lacks it). */
     public static VectorGemm forBits(int bits) {
         return switch (bits) {
-            case 128 -> new VectorGemm(WIDE_REGS ? new K128x8() : new K128x4());
-            case 256 -> new VectorGemm(WIDE_REGS ? new K256x8() : new K256x4());
-            case 512 -> new VectorGemm(WIDE_REGS ? new K512x8() : new K512x4());
+            case 128 -> new VectorGemm(WIDE_REGS ? new K128x8().withHalf(new K128x4()) : new K128x4());
+            case 256 -> new VectorGemm(WIDE_REGS ? new K256x8().withHalf(new K256x4()) : new K256x4());
+            case 512 -> new VectorGemm(WIDE_REGS ? new K512x8().withHalf(new K512x4()) : new K512x4());
             default -> throw new IllegalArgumentException("species width must be 128, 256 or 512 bits, got " + bits);
         };
     }
@@ -88,20 +88,22 @@ public final class VectorGemm {
                           float[] bias, int biasOff, int biasStride,
                           float[] c, int cOff, int ldc) {
         sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, false,
-                new Epilogue(kernel.species(), bias, biasOff, biasStride, null));
+                new Epilogue(kernel.species(), bias, biasOff, biasStride, null, 0, 0, 0, null));
     }
 
     /**
-     * {@code C = act(A @ B + bias)}: {@link #sgemmBias} with an optional bias (null: none) and an element-wise
-     * activation (null: none; a parameterless op such as {@link UnaryOp#GELU_ERF}) applied in the epilogue.
+     * {@code C = act(A @ B + bias + R)}: {@link #sgemmBias} with an optional bias (null: none), an optional
+     * residual R (null: none; row-major (m, n), element (i, j) at {@code residual[residualOff + i·n + j]}) and an
+     * element-wise activation (null: none; a parameterless op such as {@link UnaryOp#GELU_ERF}), all applied in the
+     * epilogue.
      */
     public void sgemmBiasAct(int m, int n, int k,
                              float[] a, int aOff, int aRowStride, int aColStride,
                              float[] b, int bOff, int bRowStride, int bColStride,
-                             float[] bias, int biasOff, int biasStride, UnaryOp act,
-                             float[] c, int cOff, int ldc) {
-        Epilogue ep = bias == null && act == null ? null
-                : new Epilogue(kernel.species(), bias, biasOff, biasStride, act);
+                             float[] bias, int biasOff, int biasStride, float[] residual, int residualOff,
+                             UnaryOp act, float[] c, int cOff, int ldc) {
+        Epilogue ep = Epilogue.of(kernel.species(), bias, biasOff, biasStride, residual, residualOff, cOff, n,
+                act);
         sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, false, ep);
     }
 
@@ -127,12 +129,13 @@ public final class VectorGemm {
     }
 
     /**
-     * {@code C = act(A @ B + bias)} against a B packed by {@link #pack} on this instance: bias (may be null) and
-     * the activation (null, or a parameterless element-wise op such as {@link UnaryOp#GELU_ERF}) are applied to
+     * {@code C = act(A @ B + bias + R)} against a B packed by {@link #pack} on this instance: bias and residual
+     * (either may be null, as in {@link #sgemmBiasAct}) and the activation (null, or a parameterless element-wise op such as {@link UnaryOp#GELU_ERF}) are applied to
      * each C block while it is still in cache.
      */
     public void sgemmPacked(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride, PackedB b,
-                            float[] bias, int biasOff, int biasStride, UnaryOp act, float[] c, int cOff, int ldc) {
+                            float[] bias, int biasOff, int biasStride, float[] residual, int residualOff,
+                            UnaryOp act, float[] c, int cOff, int ldc) {
         if (b.k != k || b.n != n || b.nr != kernel.nr) {
             throw new IllegalArgumentException("sgemmPacked: B was packed as (" + b.k + ", " + b.n + ") for NR "
                     + b.nr + ", the product needs (" + k + ", " + n + ") for NR " + kernel.nr);
@@ -146,8 +149,8 @@ public final class VectorGemm {
         if (m == 0) {
             return;
         }
-        Epilogue ep = bias == null && act == null ? null
-                : new Epilogue(kernel.species(), bias, biasOff, biasStride, act);
+        Epilogue ep = Epilogue.of(kernel.species(), bias, biasOff, biasStride, residual, residualOff, cOff, n,
+                act);
         Kernel kern = kernel;
         int threads = Parallel.threads();
         long flops = 2L * m * n * k;
@@ -204,11 +207,36 @@ public final class VectorGemm {
      * Applied to each C block once its last K block is done: the bias (null: none) added to every row, then an
      * element-wise activation (null: none).
      */
-    record Epilogue(VectorSpecies<Float> species, float[] bias, int off, int stride, UnaryOp act) {
-        /** {@code C(0:mc, 0:nc) = act(C + bias[j0 .. j0+nc))} for the block at {@code cBlk}. */
+    record Epilogue(VectorSpecies<Float> species, float[] bias, int off, int stride, float[] residual,
+                    int residualOff, int cOff, int ldr, UnaryOp act) {
+        /** Null when there is nothing to do. {@code ldr}: the residual's row length (n). */
+        static Epilogue of(VectorSpecies<Float> species, float[] bias, int off, int stride, float[] residual,
+                           int residualOff, int cOff, int ldr, UnaryOp act) {
+            return bias == null && residual == null && act == null ? null
+                    : new Epilogue(species, bias, off, stride, residual, residualOff, cOff, ldr, act);
+        }
+
+        /** {@code C(0:mc, 0:nc) = act(C + bias[j0 .. j0+nc) + R)} for the block at {@code cBlk}. */
         void apply(float[] c, int cBlk, int ldc, int mc, int nc, int j0) {
             if (bias != null) {
                 addBias(c, cBlk, ldc, mc, nc, j0);
+            }
+            if (residual != null) {
+                int i0 = (cBlk - cOff - j0) / ldc;   // the block's first row of C
+                VectorSpecies<Float> s = species;
+                int bound = s.loopBound(nc);
+                for (int r = 0; r < mc; r++) {
+                    int row = cBlk + r * ldc;
+                    int rr = residualOff + (i0 + r) * ldr + j0;
+                    int j = 0;
+                    for (; j < bound; j += s.length()) {
+                        FloatVector.fromArray(s, c, row + j).add(FloatVector.fromArray(s, residual, rr + j))
+                                .intoArray(c, row + j);
+                    }
+                    for (; j < nc; j++) {
+                        c[row + j] += residual[rr + j];
+                    }
+                }
             }
             if (act != null) {
                 for (int r = 0; r < mc; r++) {
@@ -501,6 +529,8 @@ public final class VectorGemm {
                       float[] c, int cOff, int ldc, boolean accumulate, Epilogue ep) {
         final int mrK = kern.mr;
         final int nrK = kern.nr;
+        final Kernel halfK = kern.half;
+        final int halfMr = halfK == null ? 0 : halfK.mr;   // last panels of at most this many rows use halfK
         int kcMax = kBlockDepth(k);
         int mRows = i1 - i0;
         int mBlocks = (mRows + MC - 1) / MC;
@@ -547,18 +577,20 @@ public final class VectorGemm {
                             int nr = Math.min(nrK, nc - jr);
                             int bBase = bBlk + jr * kc;
                             for (int ir = 0; ir < mc; ir += mrK) {
-                                kern.microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase, c, cBlk + ir * ldc + jr,
-                                        ldc, Math.min(mrK, mc - ir), nr, add, tmp);
+                                int rows = Math.min(mrK, mc - ir);
+                                (rows <= halfMr ? halfK : kern).microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase,
+                                        c, cBlk + ir * ldc + jr, ldc, rows, nr, add, tmp);
                             }
                         }
                     } else {
-                        packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
+                        packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, halfMr, ap);
                         for (int jr = 0; jr < nc; jr += nrK) {
                             int nr = Math.min(nrK, nc - jr);
                             int bBase = bBlk + jr * kc;
                             for (int ir = 0; ir < mc; ir += mrK) {
-                                kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
-                                        Math.min(mrK, mc - ir), nr, add, tmp);
+                                int rows = Math.min(mrK, mc - ir);
+                                (rows <= halfMr ? halfK : kern).micro(kc, ap, ir * kc, bp, bBase, c,
+                                        cBlk + ir * ldc + jr, ldc, rows, nr, add, tmp);
                             }
                         }
                     }
@@ -579,9 +611,31 @@ public final class VectorGemm {
      * ap[(ip*kc + p)*MR + r] = A(ip*MR + r, p), rows past mc zero-filled.
      */
     static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, float[] ap) {
+        packA(a, base, rs, cs, mc, kc, mr, 0, ap);
+    }
+
+    /**
+     * As above, except that a last panel of at most {@code tailMr} rows is packed {@code tailMr} rows wide (for
+     * the half-height kernel): ap[(i0*kc + p)*tailMr + r] there.
+     */
+    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, int tailMr, float[] ap) {
         for (int i0 = 0; i0 < mc; i0 += mr) {
             int rows = Math.min(mr, mc - i0);
             int dst = i0 * kc;
+            if (rows <= tailMr) {
+                for (int p = 0; p < kc; p++) {
+                    int src = base + i0 * rs + p * cs;
+                    int d = dst + p * tailMr;
+                    int r = 0;
+                    for (; r < rows; r++) {
+                        ap[d + r] = a[src + r * rs];
+                    }
+                    for (; r < tailMr; r++) {
+                        ap[d + r] = 0f;
+                    }
+                }
+                continue;
+            }
             if (rows == mr && cs == 1 && mr == 8 && VECTOR_PACK_A) {
                 packA8Rows(a, base + i0 * rs, rs, kc, ap, dst);
             } else if (rows == mr && cs == 1) {
@@ -834,10 +888,23 @@ public final class VectorGemm {
     abstract static class Kernel {
         final int mr;
         final int nr;
+        /**
+         * A kernel of MR/2 rows and the same NR for a last row panel of at most MR/2 rows (19 rows = 8 + 8 + 3 then
+         * compute 20 rows instead of 24); null where there is none.
+         */
+        Kernel half;
 
         Kernel(int mr, int nr) {
             this.mr = mr;
             this.nr = nr;
+        }
+
+        Kernel withHalf(Kernel h) {
+            if (h.nr != nr || 2 * h.mr != mr) {
+                throw new IllegalArgumentException("half kernel must be " + mr / 2 + " x " + nr);
+            }
+            this.half = h;
+            return this;
         }
 
         /** The float species of this kernel's width (NR is two vectors of it). */

@@ -79,21 +79,29 @@ class InferenceKernelsOracleTest {
         HostStorage x = gaussian(rnd, 5 + m * xrs, 0, 1);
         HostStorage w = gaussian(rnd, 2 + n * k, 0, 0.3);
         HostStorage bias = gaussian(rnd, 1 + n, 0, 1);
-        for (boolean withBias : new boolean[] {true, false}) {
+        HostStorage residual = gaussian(rnd, 4 + m * n, 0, 1);
+        for (int variant = 0; variant < 3; variant++) {
+            boolean withBias = variant != 1;
+            HostStorage res = variant == 2 ? residual : null;   // variant 2: bias and a residual at offset 4
             HostStorage ref = HostStorage.allocate(dev.limbic.tensor.DType.F32, m * n);
-            REF.linear(m, n, k, x, 5, xrs, 1, w, 2, k, 1, withBias ? bias : null, 1, 1, act, false, ref, 0);
+            REF.linear(m, n, k, x, 5, xrs, 1, w, 2, k, 1, withBias ? bias : null, 1, 1, res, 4, act, false, ref, 0);
             float[] b = null;
             if (withBias) {
                 b = new float[n];
                 System.arraycopy(bias.f32(), 1, b, 0, n);
             }
             double[] scale = productScale(x.f32(), 5, xrs, 1, w.f32(), 2, k, 1, b, m, n, k);
+            if (res != null) {
+                for (int i = 0; i < m * n; i++) {
+                    scale[i] += Math.abs(res.f32()[4 + i]);
+                }
+            }
             Backend be = vec(bits);
             for (int call = 0; call < 3; call++) {   // unpacked, packing, packed from the cache
                 HostStorage got = HostStorage.allocate(dev.limbic.tensor.DType.F32, m * n);
-                be.linear(m, n, k, x, 5, xrs, 1, w, 2, k, 1, withBias ? bias : null, 1, 1, act, true, got, 0);
+                be.linear(m, n, k, x, 5, xrs, 1, w, 2, k, 1, withBias ? bias : null, 1, 1, res, 4, act, true, got, 0);
                 assertClose("linear " + bits + " bits m=" + m + " k=" + k + " n=" + n + " act " + act + " bias "
-                        + withBias + " call " + call, got.f32(), ref.f32(), scale);
+                        + withBias + " residual " + (res != null) + " call " + call, got.f32(), ref.f32(), scale);
             }
         }
     }
@@ -111,11 +119,11 @@ class InferenceKernelsOracleTest {
         VectorBackend be = (VectorBackend) vec(bits);
         for (int round = 0; round < 3; round++) {
             HostStorage ref = HostStorage.allocate(dev.limbic.tensor.DType.F32, m * n);
-            REF.linear(m, n, k, x, 0, k, 1, w, 0, 1, n, null, 0, 0, null, false, ref, 0);
+            REF.linear(m, n, k, x, 0, k, 1, w, 0, 1, n, null, 0, 0, null, 0, null, false, ref, 0);
             double[] scale = productScale(x.f32(), 0, k, 1, w.f32(), 0, 1, n, null, m, n, k);
             for (int call = 0; call < 3; call++) {
                 HostStorage got = HostStorage.allocate(dev.limbic.tensor.DType.F32, m * n);
-                be.linear(m, n, k, x, 0, k, 1, w, 0, 1, n, null, 0, 0, null, true, got, 0);
+                be.linear(m, n, k, x, 0, k, 1, w, 0, 1, n, null, 0, 0, null, 0, null, true, got, 0);
                 assertClose("round " + round + " call " + call, got.f32(), ref.f32(), scale);
             }
             if (PackedWeightCache.ENABLED) {
@@ -138,7 +146,7 @@ class InferenceKernelsOracleTest {
         HostStorage x = gaussian(rnd, 4 * 8, 0, 1);
         HostStorage w = gaussian(rnd, 8 * 8, 0, 1);
         for (int call = 0; call < 3; call++) {
-            be.linear(4, 8, 8, x, 0, 8, 1, w, 0, 8, 1, null, 0, 0, null, false,
+            be.linear(4, 8, 8, x, 0, 8, 1, w, 0, 8, 1, null, 0, 0, null, 0, null, false,
                     HostStorage.allocate(dev.limbic.tensor.DType.F32, 32), 0);
         }
         assertThat(be.packedWeightCount()).isZero();
