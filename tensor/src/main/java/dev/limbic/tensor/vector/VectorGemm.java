@@ -646,6 +646,11 @@ public final class VectorGemm {
                         ap[dst + p * mr + r] = a[src + p];
                     }
                 }
+            } else if (rows == mr && rs == 1) {
+                // transposed A (a gradient gᵀ): each k step's MR values are adjacent, one block copy each
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, base + i0 + p * cs, ap, dst + p * mr, mr);
+                }
             } else {
                 for (int p = 0; p < kc; p++) {
                     int src = base + i0 * rs + p * cs;
@@ -839,6 +844,20 @@ public final class VectorGemm {
             int dst = bp0 + j0 * kc;
             if (cols == nr && cs == 1) {
                 continue; // packed below, row by row
+            } else if (cols == nr && rs == 1 && VECTOR_PACK_A && nr % 8 == 0) {
+                // transposed B (a Linear's Wᵀ): transpose 8 columns at a time in registers, as packA does for 8
+                // rows, into a (kc, 8) scratch that stays in L1, then drop its 8-float rows into the panel
+                float[] t8 = PACK_B_SCRATCH.get();
+                if (t8.length < 8 * kc) {
+                    t8 = new float[8 * kc];
+                    PACK_B_SCRATCH.set(t8);
+                }
+                for (int g = 0; g < nr; g += 8) {
+                    packA8Rows(b, base + (j0 + g) * cs, cs, kc, t8, 0);
+                    for (int p = 0; p < kc; p++) {
+                        System.arraycopy(t8, p * 8, bp, dst + p * nr + g, 8);
+                    }
+                }
             } else if (cols == nr && rs == 1) {
                 // transposed B: walk each column sequentially, scatter with stride NR
                 for (int jj = 0; jj < nr; jj++) {
@@ -862,6 +881,9 @@ public final class VectorGemm {
             }
         }
     }
+
+    /** (kc, 8) scratch of the transposed-B packing. */
+    private static final ThreadLocal<float[]> PACK_B_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Writes the valid (mr, nr) corner of a spilled (MR, NR) tile into C. */
     static void mergeEdge(float[] tmp, int tileNr, float[] c, int cIdx, int ldc, int mr, int nr, boolean add) {
