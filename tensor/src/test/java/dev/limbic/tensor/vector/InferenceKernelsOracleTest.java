@@ -172,6 +172,80 @@ class InferenceKernelsOracleTest {
         return out.stream();
     }
 
+    /**
+     * Every element within {@code 1e-5·max(1, max|ref|)}: the gradients are chains of products and softmaxes, so
+     * an element's error scales with the tensor's magnitude rather than its own.
+     */
+    static void assertCloseGlobal(String what, float[] got, float[] ref) {
+        double max = 1;
+        for (float r : ref) {
+            max = Math.max(max, Math.abs(r));
+        }
+        double[] scale = new double[ref.length];
+        java.util.Arrays.fill(scale, max);
+        assertClose(what, got, ref, scale);
+    }
+
+    @ParameterizedTest(name = "{0} bits, {1}, mask kind {2}")
+    @MethodSource("attentionMatrix")
+    void attentionTrainingForwardAndBackwardMatchScalar(int bits, int[] shape, int maskKind) {
+        int b = shape[0];
+        int h = shape[1];
+        int t = shape[2];
+        int s = shape[3];
+        int d = shape[4];
+        int dv = shape[5];
+        SplittableRandom rnd = new SplittableRandom(7 + b * 1000L + h * 100L + t * 10L + s + maskKind);
+        int qf = h * d;
+        int vf = h * dv;
+        // q, k, v strided like the column blocks of a packed projection
+        HostStorage q = gaussian(rnd, 2 + b * t * (qf + 1), 0, 1);
+        HostStorage k = gaussian(rnd, b * s * qf, 0, 1);
+        HostStorage v = gaussian(rnd, 5 + b * s * (vf + 3), 0, 1);
+        int[] qs = {t * (qf + 1), qf + 1, 1};
+        int[] ks = {s * qf, qf, 1};
+        int[] vs = {s * (vf + 3), vf + 3, 1};
+        HostStorage mask = null;
+        int[] ms = null;
+        if (maskKind > 0) {
+            float[] m = new float[b * s];
+            for (int i = 0; i < m.length; i++) {
+                m[i] = i % s != 0 && rnd.nextDouble() < 0.3 ? -10000f : 0f;
+            }
+            mask = HostStorage.wrap(m);
+            ms = new int[] {s, 0, 0, 1};
+        }
+        double scale = 1 / Math.sqrt(d);
+        Backend be = vec(bits);
+        int np = b * h * t * s;
+        HostStorage refP = HostStorage.allocate(dev.limbic.tensor.DType.F32, np);
+        HostStorage refO = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * t * vf);
+        REF.attentionForward(b, h, t, s, d, dv, q, 2, qs, k, 0, ks, v, 5, vs, scale, mask, 0, ms, refP, 0, refO, 0);
+        HostStorage gotP = HostStorage.allocate(dev.limbic.tensor.DType.F32, 3 + np);
+        HostStorage gotO = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * t * vf);
+        be.attentionForward(b, h, t, s, d, dv, q, 2, qs, k, 0, ks, v, 5, vs, scale, mask, 0, ms, gotP, 3, gotO, 0);
+        float[] gp = java.util.Arrays.copyOfRange(gotP.f32(), 3, 3 + np);
+        assertClose("probs", gp, refP.f32());
+        assertCloseGlobal("output", gotO.f32(), refO.f32());
+
+        HostStorage gOut = gaussian(rnd, 1 + b * t * vf, 0, 1);
+        // targets: dq and dk strided like narrow views of one packed gradient, dv dense
+        int wide = 2 * qf + 1;
+        int[] dqs = {t * wide, wide, 1};
+        int[] dks = {s * wide, wide, 1};
+        int[] dvs = {s * vf, vf, 1};
+        HostStorage refQK = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * Math.max(t, s) * wide);
+        HostStorage refV = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * s * vf);
+        REF.attentionBackward(b, h, t, s, d, dv, q, 2, qs, k, 0, ks, v, 5, vs, refP, 0, gOut, 1, scale,
+                refQK, 0, dqs, refQK, qf, dks, refV, 0, dvs);
+        HostStorage gotQK = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * Math.max(t, s) * wide);
+        HostStorage gotV = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * s * vf);
+        be.attentionBackward(b, h, t, s, d, dv, q, 2, qs, k, 0, ks, v, 5, vs, refP, 0, gOut, 1, scale,
+                gotQK, 0, dqs, gotQK, qf, dks, gotV, 0, dvs);
+        assertCloseGlobal("dq and dk", gotQK.f32(), refQK.f32());
+        assertCloseGlobal("dv", gotV.f32(), refV.f32());
+    }
+
     @ParameterizedTest(name = "{0} bits, {1}, mask kind {2}")
     @MethodSource("attentionMatrix")
     void attentionForwardMatchesScalar(int bits, int[] shape, int maskKind) {
@@ -211,9 +285,9 @@ class InferenceKernelsOracleTest {
         }
         double scale = 1 / Math.sqrt(d);
         HostStorage ref = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * t * vf);
-        REF.attentionForward(b, h, t, s, d, dv, q, 3, qs, k, 1, ks, v, 0, vs, scale, mask, 0, ms, ref, 0);
+        REF.attentionForward(b, h, t, s, d, dv, q, 3, qs, k, 1, ks, v, 0, vs, scale, mask, 0, ms, null, 0, ref, 0);
         HostStorage got = HostStorage.allocate(dev.limbic.tensor.DType.F32, b * t * vf);
-        vec(bits).attentionForward(b, h, t, s, d, dv, q, 3, qs, k, 1, ks, v, 0, vs, scale, mask, 0, ms, got, 0);
+        vec(bits).attentionForward(b, h, t, s, d, dv, q, 3, qs, k, 1, ks, v, 0, vs, scale, mask, 0, ms, null, 0, got, 0);
         // outputs are convex combinations of V rows: scale by Σ|v| over the keys (and a score error of e moves a
         // probability by about e·p, so 1e-5 relative to that sum covers it)
         double[] sc = new double[b * t * vf];
