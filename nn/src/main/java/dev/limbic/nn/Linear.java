@@ -34,11 +34,16 @@ public final class Linear extends Module implements Layer {
 
     @Override
     public Tensor forward(Tensor x) {
+        return checkedInput(x).linear(weight.get(), bias == null ? null : bias.get());   // (..., out)
+    }
+
+    /** {@code x} after checking that its last dim is {@code inFeatures}. */
+    Tensor checkedInput(Tensor x) {
         if (x.dim() == 0 || x.size(x.dim() - 1) != inFeatures) {
             throw new IllegalArgumentException("Linear(" + inFeatures + "→" + outFeatures + "): input shape "
                     + java.util.Arrays.toString(x.shape()) + " must end in " + inFeatures);
         }
-        return x.linear(weight.get(), bias == null ? null : bias.get());   // (..., out)
+        return x;
     }
 
     public Parameter weight() {

@@ -124,11 +124,34 @@ public final class TransformerEncoderLayer extends Module implements Layer {
         ScaledDotProductAttention.Result r = ScaledDotProductAttention.attend(q, k, v, config.heads(),
                 1.0 / Math.sqrt(config.headDim()), extendedMask, training ? config.attentionDropout() : 0.0, rng,
                 outputAttentions);
-        Tensor attnOut = attentionNorm.forward(attentionOutputDropout.forward(attentionDense.forward(r.output()))
-                .add(x));
-        Tensor inter = Activation.apply(config.activation(), intermediateDense.forward(attnOut));
-        Tensor y = outputNorm.forward(outputDropout.forward(outputDense.forward(inter)).add(attnOut));
+        Tensor attnOut = attentionNorm.forward(denseAddResidual(attentionDense, attentionOutputDropout, r.output(), x));
+        Tensor inter = intermediate(attnOut);
+        Tensor y = outputNorm.forward(denseAddResidual(outputDense, outputDropout, inter, attnOut));
         return new Output(y, r.probs(), attnOut, inter);
+    }
+
+    /**
+     * {@code dropout(dense(in)) + residual}; where the dropout is the identity (eval mode, or p = 0) this is one
+     * {@link Tensor#linearAdd}, which adds the residual in the GEMM epilogue when no graph is recorded.
+     */
+    private Tensor denseAddResidual(Linear dense, Dropout dropout, Tensor in, Tensor residual) {
+        if (isTraining() && config.hiddenDropout() > 0) {
+            return dropout.forward(dense.forward(in)).add(residual);
+        }
+        return dense.checkedInput(in).linearAdd(dense.weight().get(), dense.bias() == null ? null
+                : dense.bias().get(), residual);
+    }
+
+    /** {@code act(intermediate.dense(a))}; GELU and ReLU run in the GEMM epilogue when no graph is recorded. */
+    private Tensor intermediate(Tensor a) {
+        Linear d = intermediateDense;
+        Tensor w = d.weight().get();
+        Tensor b = d.bias() == null ? null : d.bias().get();
+        return switch (config.activation()) {
+            case GELU -> d.checkedInput(a).linearGelu(w, b);
+            case RELU -> d.checkedInput(a).linearRelu(w, b);
+            default -> Activation.apply(config.activation(), d.forward(a));
+        };
     }
 
     private void checkInput(Tensor x) {

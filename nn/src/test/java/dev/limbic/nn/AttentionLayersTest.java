@@ -226,6 +226,28 @@ class AttentionLayersTest {
     }
 
     @Test
+    void encoderInferencePathMatchesTheRecordedForward() {
+        // eval under no-grad takes the fused paths (packed weights, epilogue bias+GELU and residual, one task per
+        // attention head); with grad recorded the same layer runs the plain ops: both must agree
+        TransformerEncoder enc = new TransformerEncoder(TransformerEncoderConfig.miniLm(), 2, 21);
+        enc.eval();
+        Tensor x = Tensor.randn(22, DType.F32, 2, 19, 384);
+        Tensor mask = Tensor.ofLongs(new long[] {
+            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+            1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0}, 2, 19);
+        float[] recorded = enc.forward(x.detach().requiresGrad(true), mask, false).lastHiddenState().toFloatArray();
+        try (GradMode.Scope ignored = GradMode.noGrad()) {
+            for (int call = 0; call < 3; call++) {   // later calls read the packed weights
+                float[] fast = enc.forward(x, mask, false).lastHiddenState().toFloatArray();
+                for (int i = 0; i < fast.length; i++) {
+                    assertThat((double) fast[i]).as("call %d element %d", call, i)
+                            .isCloseTo(recorded[i], org.assertj.core.data.Offset.offset(1e-4));
+                }
+            }
+        }
+    }
+
+    @Test
     void encoderReturnsEveryHiddenStateAndAttention() {
         TransformerEncoder enc = new TransformerEncoder(TransformerEncoderConfig.bert(8, 2, 12), 3, 4);
         enc.eval();

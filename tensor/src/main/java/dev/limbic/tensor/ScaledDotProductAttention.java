@@ -168,6 +168,17 @@ public final class ScaledDotProductAttention {
         // full (B, H, T, S) probabilities only when backward or the caller reads them; inference reuses one
         // (H, T, S) block per batch element, which stays in cache between softmax and the P·V product
         boolean keepAll = needGrad || needProbs;
+        if (!dropout && emptyRows == null) {
+            // one backend call for all heads (the Vector backend runs one fused task per head); the probabilities
+            // are kept only when backward or the caller reads them
+            Tensor out = Tensor.emptyLike(be, q.dtype(), new int[] {g.b, g.t, g.h * g.dv});   // (B, T, H·dv)
+            Tensor kept = keepAll ? Tensor.emptyLike(be, q.dtype(), new int[] {g.b, g.h, g.t, g.s}) : null;
+            be.attentionForward(g.b, g.h, g.t, g.s, g.d, g.dv, q.storage(), q.offset(), q.stridesRef(),
+                    k.storage(), k.offset(), k.stridesRef(), v.storage(), v.offset(), v.stridesRef(), scale,
+                    m == null ? null : m.storage(), m == null ? 0 : m.offset(),
+                    m == null ? null : m.stridesRef(), kept == null ? null : kept.storage(), 0, out.storage(), 0);
+            return new Work(out, kept, null, null, needProbs ? kept.detach() : null);
+        }
         Tensor probs = Tensor.emptyLike(be, q.dtype(), keepAll ? new int[] {g.b, g.h, g.t, g.s}
                 : new int[] {1, g.h, g.t, g.s});
         Tensor scores = Tensor.emptyLike(be, q.dtype(), new int[] {g.h, g.t, g.s});   // (H, T, S) scratch
@@ -231,6 +242,17 @@ public final class ScaledDotProductAttention {
         Tensor dropped = saved[5];
         Tensor go = gOut.contiguous();   // (B, T, H·dv)
         Backend be = go.backend();
+        if (dropMask == null) {
+            // one backend call for all heads (the Vector backend runs one fused task per head)
+            be.attentionBackward(g.b, g.h, g.t, g.s, g.d, g.dv, q.storage(), q.offset(), q.stridesRef(),
+                    k.storage(), k.offset(), k.stridesRef(), v.storage(), v.offset(), v.stridesRef(),
+                    probs.storage(), probs.offset(), go.storage(), go.offset(), scale,
+                    dq == null ? null : dq.storage(), dq == null ? 0 : dq.offset(), dq == null ? null : dq.stridesRef(),
+                    dk == null ? null : dk.storage(), dk == null ? 0 : dk.offset(), dk == null ? null : dk.stridesRef(),
+                    dv == null ? null : dv.storage(), dv == null ? 0 : dv.offset(),
+                    dv == null ? null : dv.stridesRef());
+            return;
+        }
         int per = g.probsPerBatch();
         int[] headShape = {g.h, g.t, g.s};
         int[] headStrides = {g.t * g.s, g.s, 1};

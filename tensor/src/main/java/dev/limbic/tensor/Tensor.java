@@ -1086,6 +1086,28 @@ public final class Tensor {
         return TensorOps.linear(this, weight, bias);
     }
 
+    /**
+     * {@code gelu(linear(weight, bias))} (erf GELU): the same values and gradients as the two ops; without a graph
+     * to record the GELU runs in the GEMM epilogue instead of as a second pass over a fresh output.
+     */
+    public Tensor linearGelu(Tensor weight, Tensor bias) {
+        return TensorOps.linear(this, weight, bias, UnaryOp.GELU_ERF);
+    }
+
+    /**
+     * {@code linear(weight, bias).add(residual)}: a post-LN block's {@code dense(x) + x}. Recorded it is exactly
+     * the two ops; without a graph, and for a contiguous residual of the output's shape, the residual is added in
+     * the GEMM epilogue (no second pass, no intermediate tensor).
+     */
+    public Tensor linearAdd(Tensor weight, Tensor bias, Tensor residual) {
+        return TensorOps.linear(this, weight, bias, residual, null);
+    }
+
+    /** {@code relu(linear(weight, bias))}, fused as {@link #linearGelu} is. */
+    public Tensor linearRelu(Tensor weight, Tensor bias) {
+        return TensorOps.linear(this, weight, bias, UnaryOp.RELU);
+    }
+
     public Tensor softmax(int dim) {
         return TensorOps.softmax(this, dim, false);
     }

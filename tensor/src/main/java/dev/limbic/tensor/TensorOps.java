@@ -310,6 +310,26 @@ final class TensorOps {
      * strided copy when the weight adopts it).
      */
     static Tensor linear(Tensor x, Tensor w, Tensor b) {
+        return linear(x, w, b, null, null);
+    }
+
+    static Tensor linear(Tensor x, Tensor w, Tensor b, UnaryOp act) {
+        return linear(x, w, b, null, act);
+    }
+
+    /**
+     * {@code act(x Wᵀ + b)} for a parameterless element-wise {@code act} (null: none). Recorded for autograd it is
+     * exactly {@code linear} followed by the unary op (two nodes, the usual gradients); when no graph is recorded
+     * the backend applies {@code act} in the GEMM epilogue, while each output block is still in cache, and is told
+     * that a weight which cannot change under this call (grad mode off, or a weight not requiring grad) is
+     * likely multiplied again, so it may reuse a packed copy of it keyed on the storage's version.
+     */
+    static Tensor linear(Tensor x, Tensor w, Tensor b, Tensor residual, UnaryOp act) {
+        if ((act != null || residual != null) && Autograd.needsGrad(x, w, b, residual)) {
+            Tensor y = linear(x, w, b, null, null);
+            y = residual == null ? y : y.add(residual);
+            return act == null ? y : unary(y, act, 0, 0);
+        }
         requireSameDtype("linear", x, w);
         Tensor.requireFloating("linear", x.dtype());
         if (w.dim() != 2) {
@@ -331,6 +351,12 @@ final class TensorOps {
         }
         int[] outShape = x.shape();
         outShape[outShape.length - 1] = outF;
+        if (residual != null && (!residual.isContiguous() || !Arrays.equals(residual.shapeRef(), outShape)
+                || residual.dtype() != x.dtype() || residual.backend() != x.backend())) {
+            // broadcast, strided or foreign: the plain add handles (or rejects) it
+            Tensor y = linear(x, w, b, null, null).add(residual);
+            return act == null ? y : unary(y, act, 0, 0);
+        }
         int rows = Shapes.numel(outShape) / Math.max(outF, 1);
         Tensor x2 = x.dim() == 1 ? x.detach().unsqueeze(0) : x;
         int rowStride = foldedRowStride(x2);
@@ -344,14 +370,12 @@ final class TensorOps {
             int[] xs = x2.stridesRef();
             int[] ws = w.stridesRef();
             // B = Wᵀ: element (p, j) is W[j, p]
-            if (b != null) {
-                be.matmulBias(rows, outF, inF, x2.storage(), x2.offset(), rowStride, xs[xs.length - 1],
-                        w.storage(), w.offset(), ws[1], ws[0], b.storage(), b.offset(), b.stridesRef()[0],
-                        out.storage(), 0, outF);
-            } else if (inF > 0) {
-                be.matmul(1, rows, outF, inF, x2.storage(), x2.offset(), 0, rowStride, xs[xs.length - 1],
-                        w.storage(), w.offset(), 0, ws[1], ws[0], out.storage(), 0, 0, outF, false);
-            }
+            boolean weightReused = !(GradMode.isEnabled() && w.requiresGrad());
+            be.linear(rows, outF, inF, x2.storage(), x2.offset(), rowStride, xs[xs.length - 1],
+                    w.storage(), w.offset(), ws[0], ws[1], b == null ? null : b.storage(),
+                    b == null ? 0 : b.offset(), b == null ? 0 : b.stridesRef()[0],
+                    residual == null ? null : residual.storage(), residual == null ? 0 : residual.offset(), act,
+                    weightReused, out.storage(), 0);
         }
         int rs = rowStride;
         int[] xShape = x.shapeRef();

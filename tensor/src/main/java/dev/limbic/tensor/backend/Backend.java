@@ -97,6 +97,129 @@ public interface Backend {
                 true);
     }
 
+    /**
+     * A Linear layer without a graph: {@code Y = act(X Wᵀ + bias)} into the contiguous {@code (m, n)} block at
+     * {@code y[yOff]}. X element (i, p) is at {@code x[xOff + i·xRowStride + p·xColStride]}, W element (j, p) at
+     * {@code w[wOff + j·wRowStride + p·wColStride]}; {@code bias} may be null; {@code act} is null or a
+     * parameterless element-wise op (RELU, GELU_ERF, GELU_TANH, TANH, SIGMOID); {@code residual} (may be null) is
+     * a contiguous {@code (m, n)} block added after the bias and before {@code act}, each step rounded as separate
+     * kernels would (a post-LN block's {@code dense(x) + x}). {@code weightReused} says W is
+     * a weight that will be multiplied again (inference): a backend may then keep W in its own packed layout,
+     * keyed on the storage and its version counter, instead of packing it on every call. The default composes
+     * {@link #matmulBias} / {@link #matmul} and {@link #unary}.
+     */
+    default void linear(int m, int n, int k, Storage x, int xOff, int xRowStride, int xColStride,
+                        Storage w, int wOff, int wRowStride, int wColStride,
+                        Storage bias, int biasOff, int biasStride, Storage residual, int residualOff,
+                        UnaryOp act, boolean weightReused, Storage y, int yOff) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (bias != null) {
+            matmulBias(m, n, k, x, xOff, xRowStride, xColStride, w, wOff, wColStride, wRowStride, bias, biasOff,
+                    biasStride, y, yOff, n);
+        } else if (k > 0) {
+            matmul(1, m, n, k, x, xOff, 0, xRowStride, xColStride, w, wOff, 0, wColStride, wRowStride, y, yOff, 0,
+                    n, false);
+        } else {
+            fill(y, yOff, m * n, 0.0);
+        }
+        if (residual != null) {
+            int[] dense = {n, 1};
+            binary(BinaryOp.ADD, new int[] {m, n}, y, yOff, dense, residual, residualOff, dense, y, yOff);
+        }
+        if (act != null) {
+            unary(act, y, yOff, y, yOff, m * n, 0, 0);
+        }
+    }
+
+    /**
+     * Multi-head attention for inference (no probabilities kept, no dropout), every head of every batch element:
+     * {@code out[b, i, h·dv + c] = Σ_j softmax_j(scale · Σ_e Q[b, i, h·d + e] K[b, j, h·d + e] + mask[b, h, i, j]) V[b, j, h·dv + c]}.
+     * Q element (b, i, f) is at {@code q[qOff + b·qs[0] + i·qs[1] + f·qs[2]]}, likewise K and V; mask (may be
+     * null) element (b, h, i, j) at {@code mask[mOff + b·ms[0] + h·ms[1] + i·ms[2] + j·ms[3]]} (0 strides for
+     * broadcast dims); {@code out} is the contiguous {@code (B, T, H·dv)} block at {@code outOff}. When
+     * {@code probs} is non-null the probabilities are also written there as a contiguous {@code (B, H, T, S)}
+     * block at {@code probsOff} (what backward reads). The caller guarantees that no row of the mask is −∞ for
+     * every key. The default runs one batch element at a time: the batched products, then scale, mask and
+     * softmax as separate kernels over an (H, T, S) scratch block.
+     */
+    default void attentionForward(int batch, int heads, int t, int s, int d, int dv,
+                                  Storage q, int qOff, int[] qs, Storage k, int kOff, int[] ks,
+                                  Storage v, int vOff, int[] vs, double scale,
+                                  Storage mask, int mOff, int[] ms, Storage probsOut, int probsOff,
+                                  Storage out, int outOff) {
+        DType dtype = q.dtype();
+        Storage scores = allocate(dtype, heads * t * s);   // (H, T, S)
+        Storage scratch = probsOut == null ? allocate(dtype, heads * t * s) : null;    // (H, T, S)
+        Storage scaleS = allocate(dtype, 1);
+        fill(scaleS, 0, 1, scale);
+        int[] headShape = {heads, t, s};
+        int[] headStrides = {t * s, s, 1};
+        for (int b = 0; b < batch; b++) {
+            matmul(heads, t, s, d, q, qOff + b * qs[0], d * qs[2], qs[1], qs[2],
+                    k, kOff + b * ks[0], d * ks[2], ks[2], ks[1], scores, 0, t * s, s, false);
+            binary(BinaryOp.MUL, headShape, scores, 0, headStrides, scaleS, 0, new int[] {0, 0, 0}, scores, 0);
+            if (mask != null) {
+                binary(BinaryOp.ADD, headShape, scores, 0, headStrides, mask, mOff + b * ms[0],
+                        new int[] {ms[1], ms[2], ms[3]}, scores, 0);
+            }
+            Storage probs = probsOut == null ? scratch : probsOut;
+            int pOff = probsOut == null ? 0 : probsOff + b * heads * t * s;
+            softmax(false, scores, 0, probs, pOff, heads * t, s);
+            matmul(heads, t, dv, s, probs, pOff, t * s, s, 1, v, vOff + b * vs[0], dv * vs[2], vs[1], vs[2],
+                    out, outOff + b * t * heads * dv, dv, heads * dv, false);
+        }
+    }
+
+    /**
+     * The backward of {@link #attentionForward} without dropout: from the probabilities it kept ({@code probs},
+     * contiguous {@code (B, H, T, S)} at {@code probsOff}) and the output gradient {@code gOut} (contiguous
+     * {@code (B, T, H·dv)} at {@code goOff}), writes {@code dQ = scale·dS K}, {@code dK = scale·dSᵀ Q} and
+     * {@code dV = Pᵀ dO} with {@code dS = P ⊙ (dP − Σ_j dP ⊙ P)}, {@code dP = dO Vᵀ}, per head. Each of dq, dk,
+     * dv may be null (skipped); they are 3-D targets {@code (B, T|S, features)} with unit feature stride, given
+     * by offset and strides, and are overwritten.
+     */
+    default void attentionBackward(int batch, int heads, int t, int s, int d, int dv,
+                                   Storage q, int qOff, int[] qs, Storage k, int kOff, int[] ks,
+                                   Storage v, int vOff, int[] vs, Storage probs, int probsOff,
+                                   Storage gOut, int goOff, double scale,
+                                   Storage dq, int dqOff, int[] dqs, Storage dk, int dkOff, int[] dks,
+                                   Storage dvS, int dvOff, int[] dvs) {
+        DType dtype = q.dtype();
+        int[] headShape = {heads, t, s};
+        int[] headStrides = {t * s, s, 1};
+        Storage dP = allocate(dtype, heads * t * s);   // (H, T, S)
+        Storage dS = allocate(dtype, heads * t * s);   // (H, T, S)
+        Storage scaleS = allocate(dtype, 1);
+        fill(scaleS, 0, 1, scale);
+        int ldo = heads * dv;
+        int per = heads * t * s;
+        for (int b = 0; b < batch; b++) {
+            int pOff = probsOff + b * per;
+            int gob = goOff + b * t * ldo;
+            if (dvS != null) {
+                matmul(heads, s, dv, t, probs, pOff, t * s, 1, s, gOut, gob, dv, ldo, 1,
+                        dvS, dvOff + b * dvs[0], dv * dvs[2], dvs[1], false);
+            }
+            if (dq == null && dk == null) {
+                continue;
+            }
+            matmul(heads, t, s, dv, gOut, gob, dv, ldo, 1, v, vOff + b * vs[0], dv * vs[2], vs[2], vs[1],
+                    dP, 0, t * s, s, false);
+            softmaxBackward(false, probs, pOff, dP, 0, dS, 0, heads * t, s);
+            binary(BinaryOp.MUL, headShape, dS, 0, headStrides, scaleS, 0, new int[] {0, 0, 0}, dS, 0);
+            if (dq != null) {
+                matmul(heads, t, d, s, dS, 0, t * s, s, 1, k, kOff + b * ks[0], d * ks[2], ks[1], ks[2],
+                        dq, dqOff + b * dqs[0], d * dqs[2], dqs[1], false);
+            }
+            if (dk != null) {
+                matmul(heads, s, d, t, dS, 0, t * s, 1, s, q, qOff + b * qs[0], d * qs[2], qs[1], qs[2],
+                        dk, dkOff + b * dks[0], d * dks[2], dks[1], false);
+            }
+        }
+    }
+
     /** Row-wise softmax (or log-softmax) of a contiguous {@code (rows, cols)} block. */
     void softmax(boolean log, Storage x, int xOff, Storage y, int yOff, int rows, int cols);
 

@@ -26,6 +26,7 @@ public final class VectorBackend extends ScalarBackend {
 
     private final VectorSpecies<Float> species;
     private final VectorGemm gemm;
+    private final PackedWeightCache packedWeights;
     private final String name;
 
     /**
@@ -41,6 +42,7 @@ public final class VectorBackend extends ScalarBackend {
             default -> throw new IllegalArgumentException("vector width must be 0, 128, 256 or 512 bits, got " + bits);
         };
         this.gemm = VectorGemm.forBits(species.vectorBitSize());
+        this.packedWeights = new PackedWeightCache(gemm);
         this.name = "vector-" + species.vectorBitSize();
     }
 
@@ -291,6 +293,173 @@ public final class VectorBackend extends ScalarBackend {
         }
         gemm.sgemmBias(m, n, k, as, aOff, aRowStride, aColStride, bs, bOff, bRowStride, bColStride, biases,
                 biasOff, biasStride, cs, cOff, ldc);
+    }
+
+    @Override
+    public void linear(int m, int n, int k, Storage x, int xOff, int xRowStride, int xColStride,
+                       Storage w, int wOff, int wRowStride, int wColStride,
+                       Storage bias, int biasOff, int biasStride, Storage residual, int residualOff,
+                       UnaryOp act, boolean weightReused, Storage y, int yOff) {
+        float[] xs = f32(x);
+        float[] ws = f32(w);
+        float[] biases = bias == null ? null : f32(bias);
+        float[] res = residual == null ? null : f32(residual);
+        float[] ys = f32(y);
+        if (xs == null || ws == null || (bias != null && biases == null) || (residual != null && res == null)
+                || ys == null || k == 0 || m == 0 || n == 0) {
+            super.linear(m, n, k, x, xOff, xRowStride, xColStride, w, wOff, wRowStride, wColStride, bias, biasOff,
+                    biasStride, residual, residualOff, act, weightReused, y, yOff);
+            return;
+        }
+        // B = Wᵀ: element (p, j) is W[j, p]
+        VectorGemm.PackedB packed = weightReused && PackedWeightCache.ENABLED
+                ? packedWeights.lookup(w, ws, wOff, wColStride, wRowStride, k, n) : null;
+        if (packed != null) {
+            gemm.sgemmPacked(m, n, k, xs, xOff, xRowStride, xColStride, packed, biases, biasOff, biasStride, res,
+                    residualOff, act, ys, yOff, n);
+        } else {
+            gemm.sgemmBiasAct(m, n, k, xs, xOff, xRowStride, xColStride, ws, wOff, wColStride, wRowStride, biases,
+                    biasOff, biasStride, res, residualOff, act, ys, yOff, n);
+        }
+    }
+
+    /** Per-thread (T, S) score rows of one attention head. */
+    private static final ThreadLocal<float[]> HEAD_SCORES = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * One task per (batch element, head): Q_h K_hᵀ, then scale, mask and softmax row by row while the row is in
+     * L1, then P_h V_h written into the merged-heads output; the (T, S) scores of a head stay in the thread's
+     * cache from the first product to the second. The arithmetic per element is the default's (the scaled score
+     * rounded to float, then the mask added, then the same softmax kernel).
+     */
+    @Override
+    public void attentionForward(int batch, int heads, int t, int s, int d, int dv,
+                                 Storage q, int qOff, int[] qs, Storage k, int kOff, int[] ks,
+                                 Storage v, int vOff, int[] vs, double scale,
+                                 Storage mask, int mOff, int[] ms, Storage probsOut, int probsOff,
+                                 Storage out, int outOff) {
+        float[] qa = f32(q);
+        float[] ka = f32(k);
+        float[] va = f32(v);
+        float[] ma = mask == null ? null : f32(mask);
+        float[] pa = probsOut == null ? null : f32(probsOut);
+        float[] oa = f32(out);
+        if (qa == null || ka == null || va == null || (mask != null && ma == null) || oa == null || d == 0
+                || (probsOut != null && pa == null)) {
+            super.attentionForward(batch, heads, t, s, d, dv, q, qOff, qs, k, kOff, ks, v, vOff, vs, scale, mask,
+                    mOff, ms, probsOut, probsOff, out, outOff);
+            return;
+        }
+        VectorSpecies<Float> sp = species;
+        float scaleF = (float) scale;
+        int ldo = heads * dv;
+        Parallel.forRange(batch * heads, 1, (i0, i1) -> {
+            float[] scores = HEAD_SCORES.get();
+            if (scores.length < t * s) {
+                scores = new float[t * s];
+                HEAD_SCORES.set(scores);
+            }
+            for (int i = i0; i < i1; i++) {
+                int b = i / heads;
+                int h = i % heads;
+                // scores = Q_h K_hᵀ: (T, d) x (d, S), Kᵀ being K with swapped strides
+                gemm.sgemmSerial(t, s, d, qa, qOff + b * qs[0] + h * d * qs[2], qs[1], qs[2],
+                        ka, kOff + b * ks[0] + h * d * ks[2], ks[2], ks[1], scores, 0, s, false);
+                for (int r = 0; r < t; r++) {
+                    if (ma == null) {
+                        VectorKernels.scaleAddRow(sp, scores, r * s, s, scaleF, null, 0, 0);
+                    } else {
+                        VectorKernels.scaleAddRow(sp, scores, r * s, s, scaleF, ma,
+                                mOff + b * ms[0] + h * ms[1] + r * ms[2], ms[3]);
+                    }
+                }
+                float[] p = pa == null ? scores : pa;
+                int pOff = pa == null ? 0 : probsOff + i * t * s;   // (b, h) block of (B, H, T, S)
+                VectorKernels.softmaxRows(false, sp, scores, 0, p, pOff, 0, t, s);
+                gemm.sgemmSerial(t, dv, s, p, pOff, s, 1, va, vOff + b * vs[0] + h * dv * vs[2], vs[1], vs[2],
+                        oa, outOff + b * t * ldo + h * dv, ldo, false);
+            }
+        });
+    }
+
+    /** Per-thread (T, S) blocks of dP and dS for one attention head's backward. */
+    private static final ThreadLocal<float[][]> HEAD_GRADS = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /**
+     * One task per (batch element, head), as the forward: dV, dP, the softmax backward and the scale, dQ and dK
+     * of a head with its (T, S) blocks in the thread's cache, instead of each step as a pass over all heads.
+     */
+    @Override
+    public void attentionBackward(int batch, int heads, int t, int s, int d, int dv,
+                                  Storage q, int qOff, int[] qs, Storage k, int kOff, int[] ks,
+                                  Storage v, int vOff, int[] vs, Storage probs, int probsOff,
+                                  Storage gOut, int goOff, double scale,
+                                  Storage dq, int dqOff, int[] dqs, Storage dk, int dkOff, int[] dks,
+                                  Storage dvS, int dvOff, int[] dvs) {
+        float[] qa = f32(q);
+        float[] ka = f32(k);
+        float[] va = f32(v);
+        float[] pa = f32(probs);
+        float[] ga = f32(gOut);
+        float[] dqa = dq == null ? null : f32(dq);
+        float[] dka = dk == null ? null : f32(dk);
+        float[] dva = dvS == null ? null : f32(dvS);
+        if (qa == null || ka == null || va == null || pa == null || ga == null || (dq != null && dqa == null)
+                || (dk != null && dka == null) || (dvS != null && dva == null) || d == 0 || dv == 0) {
+            super.attentionBackward(batch, heads, t, s, d, dv, q, qOff, qs, k, kOff, ks, v, vOff, vs, probs,
+                    probsOff, gOut, goOff, scale, dq, dqOff, dqs, dk, dkOff, dks, dvS, dvOff, dvs);
+            return;
+        }
+        VectorSpecies<Float> sp = species;
+        float scaleF = (float) scale;
+        int ldo = heads * dv;
+        Parallel.forRange(batch * heads, 1, (i0, i1) -> {
+            float[][] scratch = HEAD_GRADS.get();
+            if (scratch[0].length < t * s) {
+                scratch[0] = new float[t * s];
+                scratch[1] = new float[t * s];
+            }
+            float[] dP = scratch[0];   // (T, S)
+            float[] dS = scratch[1];   // (T, S)
+            for (int i = i0; i < i1; i++) {
+                int b = i / heads;
+                int h = i % heads;
+                int pOff = probsOff + i * t * s;
+                int go = goOff + b * t * ldo + h * dv;   // dO_h: (T, dv), row stride ldo
+                int qh = qOff + b * qs[0] + h * d * qs[2];
+                int kh = kOff + b * ks[0] + h * d * ks[2];
+                int vh = vOff + b * vs[0] + h * dv * vs[2];
+                if (dva != null) {
+                    // dV_h = P_hᵀ dO_h
+                    gemm.sgemmSerial(s, dv, t, pa, pOff, 1, s, ga, go, ldo, 1,
+                            dva, dvOff + b * dvs[0] + h * dv * dvs[2], dvs[1], false);
+                }
+                if (dqa == null && dka == null) {
+                    continue;
+                }
+                // dP_h = dO_h V_hᵀ, dS = scale · P ⊙ (dP − Σ dP ⊙ P)
+                gemm.sgemmSerial(t, s, dv, ga, go, ldo, 1, va, vh, vs[2], vs[1], dP, 0, s, false);
+                VectorKernels.softmaxBackwardRows(false, sp, pa, pOff, dP, 0, dS, 0, 0, t, s);
+                for (int r = 0; r < t; r++) {
+                    VectorKernels.scaleAddRow(sp, dS, r * s, s, scaleF, null, 0, 0);
+                }
+                if (dqa != null) {
+                    // dQ_h = dS K_h
+                    gemm.sgemmSerial(t, d, s, dS, 0, s, 1, ka, kh, ks[1], ks[2],
+                            dqa, dqOff + b * dqs[0] + h * d * dqs[2], dqs[1], false);
+                }
+                if (dka != null) {
+                    // dK_h = dSᵀ Q_h
+                    gemm.sgemmSerial(s, d, t, dS, 0, 1, s, qa, qh, qs[1], qs[2],
+                            dka, dkOff + b * dks[0] + h * d * dks[2], dks[1], false);
+                }
+            }
+        });
+    }
+
+    /** Number of weights held packed for inference; for tests. */
+    int packedWeightCount() {
+        return packedWeights.packedCount();
     }
 
     // ------------------------------------------------------------------------------------------ softmax, layer norm

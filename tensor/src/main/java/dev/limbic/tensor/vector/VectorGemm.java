@@ -1,6 +1,7 @@
 package dev.limbic.tensor.vector;
 
 import dev.limbic.tensor.backend.Parallel;
+import dev.limbic.tensor.backend.UnaryOp;
 import java.util.concurrent.atomic.AtomicInteger;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -34,9 +35,9 @@ public final class VectorGemm {
     /** Species width in bits: 128, 256 or 512 (512 works on any host, emulated where the CPU lacks it). */
     public static VectorGemm forBits(int bits) {
         return switch (bits) {
-            case 128 -> new VectorGemm(WIDE_REGS ? new K128x8() : new K128x4());
-            case 256 -> new VectorGemm(WIDE_REGS ? new K256x8() : new K256x4());
-            case 512 -> new VectorGemm(WIDE_REGS ? new K512x8() : new K512x4());
+            case 128 -> new VectorGemm(WIDE_REGS ? new K128x8().withHalf(new K128x4()) : new K128x4());
+            case 256 -> new VectorGemm(WIDE_REGS ? new K256x8().withHalf(new K256x4()) : new K256x4());
+            case 512 -> new VectorGemm(WIDE_REGS ? new K512x8().withHalf(new K512x4()) : new K512x4());
             default -> throw new IllegalArgumentException("species width must be 128, 256 or 512 bits, got " + bits);
         };
     }
@@ -87,13 +88,165 @@ public final class VectorGemm {
                           float[] bias, int biasOff, int biasStride,
                           float[] c, int cOff, int ldc) {
         sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, false,
-                new Epilogue(kernel.species(), bias, biasOff, biasStride));
+                new Epilogue(kernel.species(), bias, biasOff, biasStride, null, 0, 0, 0, null));
     }
 
-    /** Bias added to every row of C once its last K block is done (null: none). */
-    record Epilogue(VectorSpecies<Float> species, float[] bias, int off, int stride) {
-        /** {@code C(0:mc, 0:nc) += bias[j0 .. j0+nc)} for the block at {@code cBlk}. */
+    /**
+     * {@code C = act(A @ B + bias + R)}: {@link #sgemmBias} with an optional bias (null: none), an optional
+     * residual R (null: none; row-major (m, n), element (i, j) at {@code residual[residualOff + i·n + j]}) and an
+     * element-wise activation (null: none; a parameterless op such as {@link UnaryOp#GELU_ERF}), all applied in the
+     * epilogue.
+     */
+    public void sgemmBiasAct(int m, int n, int k,
+                             float[] a, int aOff, int aRowStride, int aColStride,
+                             float[] b, int bOff, int bRowStride, int bColStride,
+                             float[] bias, int biasOff, int biasStride, float[] residual, int residualOff,
+                             UnaryOp act, float[] c, int cOff, int ldc) {
+        Epilogue ep = Epilogue.of(kernel.species(), bias, biasOff, biasStride, residual, residualOff, cOff, n,
+                act);
+        sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc, false, ep);
+    }
+
+    /**
+     * B (element (p, j) at {@code b[bOff + p·bRowStride + j·bColStride]}, p &lt; k, j &lt; n) packed once into the
+     * NR-column panels the blocked product reads, for a B that is multiplied many times unchanged (a Linear weight
+     * in inference): {@link #sgemmPacked} then skips packing B, and a few-row product runs the packed path instead
+     * of streaming a transposed weight. Holds k·n floats (rounded up to whole panels).
+     */
+    public PackedB pack(int k, int n, float[] b, int bOff, int bRowStride, int bColStride) {
+        if (k <= 0 || n <= 0) {
+            throw new IllegalArgumentException("pack: needs k > 0 and n > 0, got k=" + k + " n=" + n);
+        }
+        int nr = kernel.nr;
+        int nPad = roundUp(n, nr);
+        int kcMax = kBlockDepth(k);
+        float[] data = new float[B_PAD + k * nPad];
+        for (int pc = 0; pc < k; pc += kcMax) {
+            int kc = Math.min(kcMax, k - pc);
+            packB(b, bOff + pc * bRowStride, bRowStride, bColStride, kc, n, nr, data, B_PAD + pc * nPad);
+        }
+        return new PackedB(k, n, nr, nPad, data);
+    }
+
+    /**
+     * {@code C = act(A @ B + bias + R)} against a B packed by {@link #pack} on this instance: bias and residual
+     * (either may be null, as in {@link #sgemmBiasAct}) and the activation (null, or a parameterless element-wise op such as {@link UnaryOp#GELU_ERF}) are applied to
+     * each C block while it is still in cache.
+     */
+    public void sgemmPacked(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride, PackedB b,
+                            float[] bias, int biasOff, int biasStride, float[] residual, int residualOff,
+                            UnaryOp act, float[] c, int cOff, int ldc) {
+        if (b.k != k || b.n != n || b.nr != kernel.nr) {
+            throw new IllegalArgumentException("sgemmPacked: B was packed as (" + b.k + ", " + b.n + ") for NR "
+                    + b.nr + ", the product needs (" + k + ", " + n + ") for NR " + kernel.nr);
+        }
+        if (m < 0) {
+            throw new IllegalArgumentException("negative size m=" + m);
+        }
+        if (ldc < n) {
+            throw new IllegalArgumentException("ldc " + ldc + " < n " + n);
+        }
+        if (m == 0) {
+            return;
+        }
+        Epilogue ep = Epilogue.of(kernel.species(), bias, biasOff, biasStride, residual, residualOff, cOff, n,
+                act);
+        Kernel kern = kernel;
+        int threads = Parallel.threads();
+        long flops = 2L * m * n * k;
+        if (threads <= 1 || flops < PARALLEL_MIN_FLOPS || onLimbicWorker()) {
+            block(kern, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, null, 0, 0, 0, b, c, cOff, ldc, false, ep);
+            return;
+        }
+        new SplitJob(kern, threads, m, n, k, a, aOff, aRowStride, aColStride, null, 0, 0, 0, b, c, cOff, ldc,
+                false, ep).run();
+    }
+
+    /**
+     * {@code C = A @ B} (+ C) on the calling thread only, for callers that already split their work across the
+     * pool (one attention head per task). Same element layout as {@link #sgemm}.
+     */
+    public void sgemmSerial(int m, int n, int k, float[] a, int aOff, int aRowStride, int aColStride,
+                            float[] b, int bOff, int bRowStride, int bColStride, float[] c, int cOff, int ldc,
+                            boolean accumulate) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k == 0) {
+            sgemm(m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
+        block(kernel, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, null,
+                c, cOff, ldc, accumulate, null);
+    }
+
+    /** A B operand packed once (see {@link #pack}): {@code data[B_PAD + pc·nPad + …]} per k block. */
+    public static final class PackedB {
+        final int k;
+        final int n;
+        final int nr;
+        final int nPad;
+        final float[] data;
+
+        PackedB(int k, int n, int nr, int nPad, float[] data) {
+            this.k = k;
+            this.n = n;
+            this.nr = nr;
+            this.nPad = nPad;
+            this.data = data;
+        }
+
+        /** Floats held, for callers that account memory. */
+        public long floats() {
+            return data.length;
+        }
+    }
+
+    /**
+     * Applied to each C block once its last K block is done: the bias (null: none) added to every row, then an
+     * element-wise activation (null: none).
+     */
+    record Epilogue(VectorSpecies<Float> species, float[] bias, int off, int stride, float[] residual,
+                    int residualOff, int cOff, int ldr, UnaryOp act) {
+        /** Null when there is nothing to do. {@code ldr}: the residual's row length (n). */
+        static Epilogue of(VectorSpecies<Float> species, float[] bias, int off, int stride, float[] residual,
+                           int residualOff, int cOff, int ldr, UnaryOp act) {
+            return bias == null && residual == null && act == null ? null
+                    : new Epilogue(species, bias, off, stride, residual, residualOff, cOff, ldr, act);
+        }
+
+        /** {@code C(0:mc, 0:nc) = act(C + bias[j0 .. j0+nc) + R)} for the block at {@code cBlk}. */
         void apply(float[] c, int cBlk, int ldc, int mc, int nc, int j0) {
+            if (bias != null) {
+                addBias(c, cBlk, ldc, mc, nc, j0);
+            }
+            if (residual != null) {
+                int i0 = (cBlk - cOff - j0) / ldc;   // the block's first row of C
+                VectorSpecies<Float> s = species;
+                int bound = s.loopBound(nc);
+                for (int r = 0; r < mc; r++) {
+                    int row = cBlk + r * ldc;
+                    int rr = residualOff + (i0 + r) * ldr + j0;
+                    int j = 0;
+                    for (; j < bound; j += s.length()) {
+                        FloatVector.fromArray(s, c, row + j).add(FloatVector.fromArray(s, residual, rr + j))
+                                .intoArray(c, row + j);
+                    }
+                    for (; j < nc; j++) {
+                        c[row + j] += residual[rr + j];
+                    }
+                }
+            }
+            if (act != null) {
+                for (int r = 0; r < mc; r++) {
+                    int row = cBlk + r * ldc;
+                    VectorKernels.unary(act, species, c, row, c, row, nc, 0, 0);
+                }
+            }
+        }
+
+        private void addBias(float[] c, int cBlk, int ldc, int mc, int nc, int j0) {
             int bo = off + j0 * stride;
             if (stride == 1) {
                 VectorSpecies<Float> s = species;
@@ -184,12 +337,12 @@ public final class VectorGemm {
         int threads = Parallel.threads();
         long flops = 2L * m * n * k;
         if (threads <= 1 || flops < PARALLEL_MIN_FLOPS || onLimbicWorker()) {
-            block(kern, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
+            block(kern, 0, m, 0, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, null,
                     c, cOff, ldc, accumulate, ep);
             return;
         }
         new SplitJob(kern, threads, m, n, k, a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride,
-                c, cOff, ldc, accumulate, ep).run();
+                null, c, cOff, ldc, accumulate, ep).run();
     }
 
     private static boolean onLimbicWorker() {
@@ -216,6 +369,7 @@ public final class VectorGemm {
         private final int bOff;
         private final int brs;
         private final int bcs;
+        private final PackedB packed;
         private final float[] c;
         private final int cOff;
         private final int ldc;
@@ -229,9 +383,10 @@ public final class VectorGemm {
         private volatile Throwable failure;
 
         SplitJob(Kernel kern, int threads, int m, int n, int k, float[] a, int aOff, int ars, int acs,
-                 float[] b, int bOff, int brs, int bcs, float[] c, int cOff, int ldc, boolean accumulate,
-                 Epilogue ep) {
+                 float[] b, int bOff, int brs, int bcs, PackedB packed, float[] c, int cOff, int ldc,
+                 boolean accumulate, Epilogue ep) {
             this.ep = ep;
+            this.packed = packed;
             this.kern = kern;
             this.threads = threads;
             this.m = m;
@@ -293,10 +448,10 @@ public final class VectorGemm {
                     int t1 = (int) ((long) tiles * (ch + 1) / chunks);
                     if (splitN) {
                         block(kern, 0, m, t0 * kern.nr, Math.min(n, t1 * kern.nr), k, a, aOff, ars, acs,
-                                b, bOff, brs, bcs, c, cOff, ldc, accumulate, ep);
+                                b, bOff, brs, bcs, packed, c, cOff, ldc, accumulate, ep);
                     } else {
                         block(kern, t0 * kern.mr, Math.min(m, t1 * kern.mr), 0, n, k, a, aOff, ars, acs,
-                                b, bOff, brs, bcs, c, cOff, ldc, accumulate, ep);
+                                b, bOff, brs, bcs, packed, c, cOff, ldc, accumulate, ep);
                     }
                 } catch (Throwable t) {
                     failure = t;
@@ -358,16 +513,25 @@ public final class VectorGemm {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** Computes C[i0:i1, j0:j1] (all of k) on the calling thread. */
+    /** Depth of each k block: an even split (600 -> 300 + 300, not 256 + 256 + 88), none up to KC_ONE_BLOCK. */
+    static int kBlockDepth(int k) {
+        int kBlocks = k <= KC_ONE_BLOCK ? 1 : (k + KC - 1) / KC;
+        return (k + kBlocks - 1) / kBlocks;
+    }
+
+    /**
+     * Computes C[i0:i1, j0:j1] (all of k) on the calling thread; B comes from {@code b} (packed here, per block)
+     * or, when {@code pre} is non-null, from its panels packed in advance.
+     */
     static void block(Kernel kern, int i0, int i1, int j0, int j1, int k,
                       float[] a, int aOff, int ars, int acs,
-                      float[] b, int bOff, int brs, int bcs,
+                      float[] b, int bOff, int brs, int bcs, PackedB pre,
                       float[] c, int cOff, int ldc, boolean accumulate, Epilogue ep) {
         final int mrK = kern.mr;
         final int nrK = kern.nr;
-        // even split: 600 -> 300 + 300, not 256 + 256 + 88; up to KC_ONE_BLOCK no split at all
-        int kBlocks = k <= KC_ONE_BLOCK ? 1 : (k + KC - 1) / KC;
-        int kcMax = (k + kBlocks - 1) / kBlocks;
+        final Kernel halfK = kern.half;
+        final int halfMr = halfK == null ? 0 : halfK.mr;   // last panels of at most this many rows use halfK
+        int kcMax = kBlockDepth(k);
         int mRows = i1 - i0;
         int mBlocks = (mRows + MC - 1) / MC;
         int mcMax = roundUp((mRows + mBlocks - 1) / mBlocks, mrK);
@@ -380,21 +544,27 @@ public final class VectorGemm {
         if (buf.a.length < mcMax * kcMax) {
             buf.a = new float[mcMax * kcMax];
         }
-        if (buf.b.length < B_PAD + ncMax * kcMax) {
+        if (pre == null && buf.b.length < B_PAD + ncMax * kcMax) {
             buf.b = new float[Math.max(B_PAD + ncMax * kcMax, B_MIN_FLOATS)];
         }
         if (buf.tmp.length < mrK * nrK) {
             buf.tmp = new float[mrK * nrK];
         }
         float[] ap = buf.a;
-        float[] bp = buf.b;
+        float[] bp = pre == null ? buf.b : pre.data;
         float[] tmp = buf.tmp;
 
         for (int jc = j0; jc < j1; jc += ncMax) {
             int nc = Math.min(ncMax, j1 - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, nrK, bp, B_PAD);
+                int bBlk;   // where this (kc, nc) block's first panel starts in bp
+                if (pre == null) {
+                    packB(b, bOff + pc * brs + jc * bcs, brs, bcs, kc, nc, nrK, bp, B_PAD);
+                    bBlk = B_PAD;
+                } else {
+                    bBlk = B_PAD + pc * pre.nPad + jc * kc;   // panel jc/NR of k block pc (jc is a multiple of NR)
+                }
                 boolean add = accumulate || pc > 0;
                 for (int ic = i0; ic < i1; ic += mcMax) {
                     int mc = Math.min(mcMax, i1 - ic);
@@ -405,20 +575,22 @@ public final class VectorGemm {
                         int aBlk = aOff + ic * ars + pc;
                         for (int jr = 0; jr < nc; jr += nrK) {
                             int nr = Math.min(nrK, nc - jr);
-                            int bBase = B_PAD + jr * kc;
+                            int bBase = bBlk + jr * kc;
                             for (int ir = 0; ir < mc; ir += mrK) {
-                                kern.microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase, c, cBlk + ir * ldc + jr,
-                                        ldc, Math.min(mrK, mc - ir), nr, add, tmp);
+                                int rows = Math.min(mrK, mc - ir);
+                                (rows <= halfMr ? halfK : kern).microDirect(kc, a, aBlk + ir * ars, ars, bp, bBase,
+                                        c, cBlk + ir * ldc + jr, ldc, rows, nr, add, tmp);
                             }
                         }
                     } else {
-                        packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, ap);
+                        packA(a, aOff + ic * ars + pc * acs, ars, acs, mc, kc, mrK, halfMr, ap);
                         for (int jr = 0; jr < nc; jr += nrK) {
                             int nr = Math.min(nrK, nc - jr);
-                            int bBase = B_PAD + jr * kc;
+                            int bBase = bBlk + jr * kc;
                             for (int ir = 0; ir < mc; ir += mrK) {
-                                kern.micro(kc, ap, ir * kc, bp, bBase, c, cBlk + ir * ldc + jr, ldc,
-                                        Math.min(mrK, mc - ir), nr, add, tmp);
+                                int rows = Math.min(mrK, mc - ir);
+                                (rows <= halfMr ? halfK : kern).micro(kc, ap, ir * kc, bp, bBase, c,
+                                        cBlk + ir * ldc + jr, ldc, rows, nr, add, tmp);
                             }
                         }
                     }
@@ -439,9 +611,31 @@ public final class VectorGemm {
      * ap[(ip*kc + p)*MR + r] = A(ip*MR + r, p), rows past mc zero-filled.
      */
     static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, float[] ap) {
+        packA(a, base, rs, cs, mc, kc, mr, 0, ap);
+    }
+
+    /**
+     * As above, except that a last panel of at most {@code tailMr} rows is packed {@code tailMr} rows wide (for
+     * the half-height kernel): ap[(i0*kc + p)*tailMr + r] there.
+     */
+    static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, int tailMr, float[] ap) {
         for (int i0 = 0; i0 < mc; i0 += mr) {
             int rows = Math.min(mr, mc - i0);
             int dst = i0 * kc;
+            if (rows <= tailMr) {
+                for (int p = 0; p < kc; p++) {
+                    int src = base + i0 * rs + p * cs;
+                    int d = dst + p * tailMr;
+                    int r = 0;
+                    for (; r < rows; r++) {
+                        ap[d + r] = a[src + r * rs];
+                    }
+                    for (; r < tailMr; r++) {
+                        ap[d + r] = 0f;
+                    }
+                }
+                continue;
+            }
             if (rows == mr && cs == 1 && mr == 8 && VECTOR_PACK_A) {
                 packA8Rows(a, base + i0 * rs, rs, kc, ap, dst);
             } else if (rows == mr && cs == 1) {
@@ -451,6 +645,11 @@ public final class VectorGemm {
                     for (int p = 0; p < kc; p++) {
                         ap[dst + p * mr + r] = a[src + p];
                     }
+                }
+            } else if (rows == mr && rs == 1) {
+                // transposed A (a gradient gᵀ): each k step's MR values are adjacent, one block copy each
+                for (int p = 0; p < kc; p++) {
+                    System.arraycopy(a, base + i0 + p * cs, ap, dst + p * mr, mr);
                 }
             } else {
                 for (int p = 0; p < kc; p++) {
@@ -645,6 +844,20 @@ public final class VectorGemm {
             int dst = bp0 + j0 * kc;
             if (cols == nr && cs == 1) {
                 continue; // packed below, row by row
+            } else if (cols == nr && rs == 1 && VECTOR_PACK_A && nr % 8 == 0) {
+                // transposed B (a Linear's Wᵀ): transpose 8 columns at a time in registers, as packA does for 8
+                // rows, into a (kc, 8) scratch that stays in L1, then drop its 8-float rows into the panel
+                float[] t8 = PACK_B_SCRATCH.get();
+                if (t8.length < 8 * kc) {
+                    t8 = new float[8 * kc];
+                    PACK_B_SCRATCH.set(t8);
+                }
+                for (int g = 0; g < nr; g += 8) {
+                    packA8Rows(b, base + (j0 + g) * cs, cs, kc, t8, 0);
+                    for (int p = 0; p < kc; p++) {
+                        System.arraycopy(t8, p * 8, bp, dst + p * nr + g, 8);
+                    }
+                }
             } else if (cols == nr && rs == 1) {
                 // transposed B: walk each column sequentially, scatter with stride NR
                 for (int jj = 0; jj < nr; jj++) {
@@ -668,6 +881,9 @@ public final class VectorGemm {
             }
         }
     }
+
+    /** (kc, 8) scratch of the transposed-B packing. */
+    private static final ThreadLocal<float[]> PACK_B_SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
 
     /** Writes the valid (mr, nr) corner of a spilled (MR, NR) tile into C. */
     static void mergeEdge(float[] tmp, int tileNr, float[] c, int cIdx, int ldc, int mr, int nr, boolean add) {
@@ -694,10 +910,23 @@ public final class VectorGemm {
     abstract static class Kernel {
         final int mr;
         final int nr;
+        /**
+         * A kernel of MR/2 rows and the same NR for a last row panel of at most MR/2 rows (19 rows = 8 + 8 + 3 then
+         * compute 20 rows instead of 24); null where there is none.
+         */
+        Kernel half;
 
         Kernel(int mr, int nr) {
             this.mr = mr;
             this.nr = nr;
+        }
+
+        Kernel withHalf(Kernel h) {
+            if (h.nr != nr || 2 * h.mr != mr) {
+                throw new IllegalArgumentException("half kernel must be " + mr / 2 + " x " + nr);
+            }
+            this.half = h;
+            return this;
         }
 
         /** The float species of this kernel's width (NR is two vectors of it). */

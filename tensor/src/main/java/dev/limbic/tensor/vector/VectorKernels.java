@@ -992,6 +992,37 @@ final class VectorKernels {
         }
     }
 
+    /**
+     * {@code x = x·scale}, then {@code x += mask[mOff + j·mStride]} when {@code mask} is non-null, over a row of
+     * n: the attention scores' scale and additive mask in one pass (each step rounded to float, as two separate
+     * element-wise kernels would).
+     */
+    static void scaleAddRow(VectorSpecies<Float> s, float[] x, int off, int n, float scale, float[] mask, int mOff,
+                            int mStride) {
+        int bound = s.loopBound(n);
+        int i = 0;
+        if (mask == null) {
+            for (; i < bound; i += s.length()) {
+                FloatVector.fromArray(s, x, off + i).mul(scale).intoArray(x, off + i);
+            }
+            for (; i < n; i++) {
+                x[off + i] = x[off + i] * scale;
+            }
+        } else if (mStride == 1) {
+            for (; i < bound; i += s.length()) {
+                FloatVector.fromArray(s, x, off + i).mul(scale).add(FloatVector.fromArray(s, mask, mOff + i))
+                        .intoArray(x, off + i);
+            }
+            for (; i < n; i++) {
+                x[off + i] = x[off + i] * scale + mask[mOff + i];
+            }
+        } else {
+            for (; i < n; i++) {
+                x[off + i] = x[off + i] * scale + mask[mOff + i * mStride];
+            }
+        }
+    }
+
     /** Σ exp(x − shift) over a row. */
     private static float expSum(VectorSpecies<Float> s, float[] x, int off, int n, float shift) {
         int step = s.length();
@@ -1025,6 +1056,13 @@ final class VectorKernels {
             e1.intoArray(y, yOff + i + step);
             acc0 = acc0.add(e0);
             acc1 = acc1.add(e1);
+        }
+        // one more single vector: short rows (attention over ~20 keys) would otherwise run all-scalar exps
+        if (i + step <= n) {
+            FloatVector e0 = FloatVector.fromArray(s, x, xOff + i).sub(shift).lanewise(VectorOperators.EXP);
+            e0.intoArray(y, yOff + i);
+            acc0 = acc0.add(e0);
+            i += step;
         }
         float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {

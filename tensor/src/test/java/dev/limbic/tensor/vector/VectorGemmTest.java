@@ -268,7 +268,7 @@ class VectorGemmTest {
             float[] serial = new float[mm * n];
             gemm.sgemm(mm, n, k, a.data(), 0, a.rs(), a.cs(), b.data(), 0, b.rs(), b.cs(), pooled, 0, n, false);
             VectorGemm.block(gemm.kernel(), 0, mm, 0, n, k, a.data(), 0, a.rs(), a.cs(), b.data(), 0, b.rs(),
-                    b.cs(), serial, 0, n, false, null);
+                    b.cs(), null, serial, 0, n, false, null);
             assertThat(Arrays.mismatch(pooled, serial)).as("first differing element, m=%d", mm).isEqualTo(-1);
         }
     }
