@@ -145,7 +145,7 @@ public final class FileSoulMemory implements SoulMemory, Closeable {
   }
 
   @Override
-  public List<float[]> lastRinse(int n) {
+  public List<double[]> lastRinse(int n) {
     return live.lastRinse(n);
   }
 

@@ -57,8 +57,8 @@ public final class InMemorySoulMemory implements SoulMemory {
   }
 
   @Override
-  public List<float[]> lastRinse(int n) {
-    List<float[]> out = new ArrayList<>(Math.min(n, ring.size()));
+  public List<double[]> lastRinse(int n) {
+    List<double[]> out = new ArrayList<>(Math.min(n, ring.size()));
     int skip = Math.max(0, ring.size() - n);
     int i = 0;
     for (Entry e : ring) {

@@ -67,7 +67,7 @@ public final class SoulKernel {
         confMean += c;
       }
       faith = conf.length == 0 ? 0.0 : Math.sqrt(Math.max(0.0, confMean / conf.length));
-      future = Tensor.of(memoryMean(d), 1, d).to(z.dtype());
+      future = Tensor.of(memoryMean(d), 1, d).to(z.dtype());   // mean in double, then the model's precision
     }
     Tensor zFaith = z.add(z.mul(FAITH_RATE * faith));
     try (GradMode.Scope ignored = GradMode.noGrad()) {
@@ -76,20 +76,20 @@ public final class SoulKernel {
     Tensor zLove = zFaith.add(future.sub(zFaith).mul(LOVE_RATE * love));
     try (GradMode.Scope ignored = GradMode.noGrad()) {
       Tensor rNew = r.add(future.mul(RINSE_RATE)).tanh();
-      float[] first = rNew.narrow(0, 0, 1).contiguous().toFloatArray();   // r[0], the batch's first sample
+      double[] first = rNew.narrow(0, 0, 1).toDoubleArray();   // r[0], the batch's first sample
       memory.store(new SoulMemory.Entry(Instant.now().toString(), hope, faith, love, first));
     }
     return new Result(zLove, new SoulReading(hope, faith, love));
   }
 
   /** Element-wise mean of the last ≤3 memory vectors; zeros when the memory is empty. */
-  private float[] memoryMean(int d) {
-    List<float[]> last = memory.lastRinse(MEMORY_WINDOW);
-    float[] out = new float[d];
+  private double[] memoryMean(int d) {
+    List<double[]> last = memory.lastRinse(MEMORY_WINDOW);
+    double[] out = new double[d];
     if (last.isEmpty()) {
       return out;
     }
-    for (float[] v : last) {
+    for (double[] v : last) {
       if (v.length != d) {
         throw new IllegalStateException("SoulKernel memory holds a rinse vector of length " + v.length
             + ", this model's latent width is " + d + " (reset the memory or use a matching model)");

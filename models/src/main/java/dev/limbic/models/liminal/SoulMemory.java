@@ -23,15 +23,15 @@ public interface SoulMemory {
    * One SoulKernel call.
    *
    * @param timestamp ISO-8601 instant of the call (informational; never read by the model)
-   * @param rinse     r[0] after the rinse update, length d
+   * @param rinse     r[0] after the rinse update, length d (in the model's precision, exactly)
    */
-  record Entry(String timestamp, double hope, double faith, double love, float[] rinse) {
+  record Entry(String timestamp, double hope, double faith, double love, double[] rinse) {
     public Entry {
       rinse = rinse.clone();
     }
 
     @Override
-    public float[] rinse() {
+    public double[] rinse() {
       return rinse.clone();
     }
 
@@ -49,13 +49,13 @@ public interface SoulMemory {
     /** Reads an entry written by {@link #toJson()}; errors name {@code where} and the field. */
     public static Entry fromJson(Map<String, Object> m, String where) {
       List<Object> r = Json.array(m, "rinse", where);
-      float[] rinse = new float[r.size()];
+      double[] rinse = new double[r.size()];
       for (int i = 0; i < rinse.length; i++) {
         if (!(r.get(i) instanceof Number n)) {
           throw new IllegalArgumentException(where + ": field 'rinse'[" + i + "] is " + Json.typeName(r.get(i))
               + ", not a number");
         }
-        rinse[i] = n.floatValue();
+        rinse[i] = n.doubleValue();
       }
       return new Entry(Json.string(m, "timestamp", where), Json.number(m, "hope", where),
           Json.number(m, "faith", where), Json.number(m, "love", where), rinse);
@@ -81,9 +81,9 @@ public interface SoulMemory {
   }
 
   /** The rinse vectors of the last {@code n} entries (fewer when the memory holds fewer), oldest first. */
-  default List<float[]> lastRinse(int n) {
+  default List<double[]> lastRinse(int n) {
     List<Entry> all = entries();
-    List<float[]> out = new ArrayList<>();
+    List<double[]> out = new ArrayList<>();
     for (int i = Math.max(0, all.size() - n); i < all.size(); i++) {
       out.add(all.get(i).rinse());
     }

@@ -28,7 +28,7 @@ class SoulMemoryTest {
 
   private static SoulMemory.Entry entry(int i) {
     return new SoulMemory.Entry("2026-01-01T00:00:0" + (i % 10) + "Z", i * 0.1, i * 0.01, -i * 0.02,
-        new float[] {i, i + 0.5f, -i});
+        new double[] {i, i + 0.5, -i});
   }
 
   @Test
@@ -40,7 +40,7 @@ class SoulMemoryTest {
     assertThat(m.size()).isEqualTo(3);
     assertThat(m.entries().get(0).hope()).isEqualTo(0.2, org.assertj.core.data.Offset.offset(1e-12));
     assertThat(m.lastRinse(2)).hasSize(2);
-    assertThat(m.lastRinse(2).get(1)).containsExactly(4f, 4.5f, -4f);
+    assertThat(m.lastRinse(2).get(1)).containsExactly(4.0, 4.5, -4.0);
     m.reset();
     assertThat(m.size()).isZero();
   }
@@ -56,7 +56,7 @@ class SoulMemoryTest {
     assertThat(Files.readAllLines(f)).hasSize(6);
     try (FileSoulMemory m = FileSoulMemory.open(f, 4)) {
       assertThat(m.size()).isEqualTo(4);
-      assertThat(m.entries().get(0).rinse()).containsExactly(2f, 2.5f, -2f);
+      assertThat(m.entries().get(0).rinse()).containsExactly(2.0, 2.5, -2.0);
       assertThat(m.entries().get(3).love()).isEqualTo(-5 * 0.02);
       assertThat(m.warnings()).isEmpty();
       m.reset();
