@@ -152,17 +152,20 @@ final class TrainCommand implements Runnable {
                     outDir.toAbsolutePath());
             LiminalTrainer.Result r = trainer.run(new ProgressListener());
             printSummary(r);
-            renderPictures(outDir);
+            renderPictures(outDir, r);
             return 0;
         }
 
         /**
-         * HOOK for the pictures (loss curves, scatter, heartbeat, aura, attention map) of issue #5: the viz package
-         * (dev.limbic.app.viz) is not on this branch yet; once it is, call it here with the run folder (log.csv,
-         * results.json, model.safetensors hold everything it needs).
+         * HOOK for the pictures of issue #5 (loss curves, VAD scatter, heartbeat, aura, v4 attention map): the viz
+         * package (dev.limbic.app.viz, branch limviz) was not on main when this was written. Everything it needs is
+         * here: {@code result.log()} gives per epoch (epoch, phase, trainLoss, valLoss, hope, faith, love, lr);
+         * {@code result.test().predictions()} the test predictions in scaled units, row-major (N, 3) (1–5 units:
+         * {@code VadMetrics.toOriginalUnits}), the targets are the data's {@code test().targets()}; for v4 the
+         * attention map is {@code result.model().forward(x).attention()}. Pictures go to {@code runDir/pictures}.
          */
-        static void renderPictures(Path runDir) {
-            // intentionally empty until dev.limbic.app.viz lands
+        static void renderPictures(Path runDir, LiminalTrainer.Result result) {
+            // intentionally empty until dev.limbic.app.viz is merged
         }
 
         private static void printSummary(LiminalTrainer.Result r) {
