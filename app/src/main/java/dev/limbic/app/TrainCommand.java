@@ -10,7 +10,15 @@ import dev.limbic.models.liminal.train.Evaluation;
 import dev.limbic.models.liminal.train.LiminalData;
 import dev.limbic.models.liminal.train.LiminalTrainer;
 import dev.limbic.models.liminal.train.TrainConfig;
+import dev.limbic.app.viz.LiminalPictures;
+import dev.limbic.app.viz.Predictions;
+import dev.limbic.app.viz.RunHistory;
+import dev.limbic.models.liminal.train.VadMetrics;
+import dev.limbic.tensor.GradMode;
+import dev.limbic.tensor.Tensor;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -152,20 +160,52 @@ final class TrainCommand implements Runnable {
                     outDir.toAbsolutePath());
             LiminalTrainer.Result r = trainer.run(new ProgressListener());
             printSummary(r);
-            renderPictures(outDir, r);
+            List<Path> pictures = renderPictures(outDir, r, dataset);
+            System.out.println("  pictures: " + pictures.stream().map(q -> q.getFileName().toString())
+                    .collect(java.util.stream.Collectors.joining(", ")) + " in " + outDir.resolve("pictures"));
             return 0;
         }
 
         /**
-         * HOOK for the pictures of issue #5 (loss curves, VAD scatter, heartbeat, aura, v4 attention map): the viz
-         * package (dev.limbic.app.viz, branch limviz) was not on main when this was written. Everything it needs is
-         * here: {@code result.log()} gives per epoch (epoch, phase, trainLoss, valLoss, hope, faith, love, lr);
-         * {@code result.test().predictions()} the test predictions in scaled units, row-major (N, 3) (1–5 units:
-         * {@code VadMetrics.toOriginalUnits}), the targets are the data's {@code test().targets()}; for v4 the
-         * attention map is {@code result.model().forward(x).attention()}. Pictures go to {@code runDir/pictures}.
+         * The pictures of MODELS.md §1.9 into {@code runDir/pictures}: loss curves, test-split scatter, heartbeat,
+         * aura, pulse and, for v4, the attention map of the outer iterations averaged over the first test batch.
          */
-        static void renderPictures(Path runDir, LiminalTrainer.Result result) {
-            // intentionally empty until dev.limbic.app.viz is merged
+        static List<Path> renderPictures(Path runDir, LiminalTrainer.Result result, LiminalData data)
+                throws java.io.IOException {
+            List<RunHistory.Epoch> epochs = new ArrayList<>();
+            for (EpochLog l : result.log()) {
+                epochs.add(new RunHistory.Epoch(l.epoch(), l.phase(), l.trainLoss(), l.valLoss(), l.hope(), l.faith(),
+                        l.love(), l.lr()));
+            }
+            double[] pred = result.test().predictions();
+            double[] target = data.test().targets();
+            int n = data.test().size();
+            float[][] p = new float[n][3];
+            float[][] t = new float[n][3];
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < 3; k++) {
+                    p[i][k] = (float) VadMetrics.toOriginalUnits(pred[i * 3 + k]);
+                    t[i][k] = (float) VadMetrics.toOriginalUnits(target[i * 3 + k]);
+                }
+            }
+            float[][] attention = null;
+            if (result.model().version() == LiminalVersion.V4 && data.test().embeddings() != null) {
+                int b = Math.min(256, n);
+                int dim = data.inputDim();
+                float[] rows = java.util.Arrays.copyOf(data.test().embeddings(), b * dim);
+                Tensor map;
+                try (GradMode.Scope ignored = GradMode.noGrad()) {
+                    map = result.model().forward(Tensor.of(rows, b, dim)).attention().mean(0, false);   // (K, K)
+                }
+                int k = map.size(0);
+                float[] flat = map.toFloatArray();
+                attention = new float[k][k];
+                for (int i = 0; i < k; i++) {
+                    System.arraycopy(flat, i * k, attention[i], 0, k);
+                }
+            }
+            return LiminalPictures.write(new RunHistory(epochs), new Predictions("test", p, t), attention,
+                    runDir.resolve("pictures"));
         }
 
         private static void printSummary(LiminalTrainer.Result r) {

@@ -74,6 +74,9 @@ class LiminalCommandsTest {
     assertThat(t.err()).contains("epoch   3 (phase 2)").contains("phase 1");
     assertThat(out.resolve("results.json")).exists();
     assertThat(out.resolve("soul_memory.jsonl")).exists();
+    assertThat(out.resolve("pictures").resolve("loss-curves.png")).exists();
+    assertThat(out.resolve("pictures").resolve("heartbeat.html")).exists();
+    assertThat(t.out()).contains("pictures: ");
 
     Ran e = run("eval", "--run", out.toString(), "--data", data.toString());
     assertThat(e.code()).as(e.err()).isZero();

@@ -61,7 +61,7 @@ public final class SoulKernel {
     Tensor future;   // (1, d)
     try (GradMode.Scope ignored = GradMode.noGrad()) {
       r = z.detach().add(y.detach()).tanh();
-      hope = Math.clamp(r.mean().item(), -1.0, 1.0);
+      hope = Math.clamp(mean(r.toDoubleArray()), -1.0, 1.0);
       double confMean = 0;
       for (double c : conf) {
         confMean += c;
@@ -71,7 +71,8 @@ public final class SoulKernel {
     }
     Tensor zFaith = z.add(z.mul(FAITH_RATE * faith));
     try (GradMode.Scope ignored = GradMode.noGrad()) {
-      love = Math.tanh(x.detach().mul(zFaith.detach()).mean().item() + y.detach().mul(r).mean().item());
+      love = Math.tanh(meanOfProduct(x.detach().toDoubleArray(), zFaith.detach().toDoubleArray())
+          + meanOfProduct(y.detach().toDoubleArray(), r.toDoubleArray()));
     }
     Tensor zLove = zFaith.add(future.sub(zFaith).mul(LOVE_RATE * love));
     try (GradMode.Scope ignored = GradMode.noGrad()) {
@@ -80,6 +81,27 @@ public final class SoulKernel {
       memory.store(new SoulMemory.Entry(Instant.now().toString(), hope, faith, love, first));
     }
     return new Result(zLove, new SoulReading(hope, faith, love));
+  }
+
+  /*
+   * The scalar read-outs are summed here in double, in index order: a backend's vector reduction may add in an order
+   * that depends on whether the JIT has compiled it yet, and β feeds back into z, so a resumed run would drift by an
+   * ulp from an uninterrupted one.
+   */
+  private static double mean(double[] a) {
+    double s = 0;
+    for (double v : a) {
+      s += v;
+    }
+    return s / a.length;
+  }
+
+  private static double meanOfProduct(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s / a.length;
   }
 
   /** Element-wise mean of the last ≤3 memory vectors; zeros when the memory is empty. */

@@ -136,7 +136,7 @@ public final class TinyRecursiveModel extends Module {
         Tensor u = affectProj.forward(affect).tanh();   // (B, d)
         Tensor gate = affectGate.forward(Tensor.cat(List.of(z, u), 1)).sigmoid();   // (B, 1)
         z = z.add(gate.mul(u).mul(config.affectWeight()));
-        conf[iter] = gate.detach().mean().item();
+        conf[iter] = Arrays.stream(gate.detach().toDoubleArray()).sum() / b;   // in index order: reproducible
       }
       if (attn != null) {
         history.add(z);
