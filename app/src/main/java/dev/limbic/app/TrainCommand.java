@@ -107,6 +107,10 @@ final class TrainCommand implements Runnable {
         @Option(names = "--resume", description = "continue from OUT/checkpoint.safetensors (bit for bit)")
         boolean resume;
 
+        @Option(names = "--phase2-restore-best", description = "keep the best validation epoch of phase 2 too and "
+                + "restore it at the end (the original's phase 2 has no stopping)")
+        boolean phase2RestoreBest;
+
         @Option(names = "--affect-from-target", description = "fidelity: feed the training targets as affect input "
                 + "(the notebook's label leakage; evaluation never does)")
         boolean affectFromTarget;
@@ -131,7 +135,8 @@ final class TrainCommand implements Runnable {
             cfg = new TrainConfig(cfg.version(), cfg.seed(), cfg.batchSize(), cfg.evalBatchSize(), cfg.phase1Epochs(),
                     lr, cfg.phase1WeightDecay(), cfg.phase1EtaMin(), patience, cfg.phase2Epochs(), cfg.phase2Lr(),
                     cfg.phase2WeightDecay(), cfg.clipNorm(), cfg.affectFromTarget(), cfg.originalReadout(), encoderLr,
-                    cfg.outDir(), cfg.resume(), cfg.stopAfterEpochs(), cfg.soulMemoryFile(), cfg.resetSoul());
+                    cfg.outDir(), cfg.resume(), cfg.stopAfterEpochs(), cfg.soulMemoryFile(), cfg.resetSoul(),
+                    phase2RestoreBest);
             if (!v.hasSoulKernel() && (soulMemory != null || resetSoul)) {
                 System.err.println("limbic train liminal: --soul-memory/--reset-soul apply to v6 only; ignored for "
                         + v.label());

@@ -164,6 +164,11 @@ public final class LiminalTrainer {
         c.restoreScheduler(sched);
         stopper = new EarlyStopping(model, EarlyStopping.Mode.MIN, cfg.patience(), 0.0);
         c.restoreEarlyStopping(stopper);
+      } else if (st.phase == 2 && cfg.phase2RestoreBest()) {
+        stopper = phase2Tracker(model);
+        if (c.hasEarlyStopping()) {
+          c.restoreEarlyStopping(stopper);
+        }
       }
       if (model.soulKernel() != null && meta.containsKey("soul_memory")) {
         memory.replaceAll(SoulMemory.fromJsonText(meta.get("soul_memory"), ckpt + " field user.soul_memory"));
@@ -183,6 +188,8 @@ public final class LiminalTrainer {
       if (st.phase == 1) {
         sched = new CosineAnnealingLR(opt, cfg.phase1Epochs(), cfg.phase1EtaMin());
         stopper = new EarlyStopping(model, EarlyStopping.Mode.MIN, cfg.patience(), 0.0);
+      } else if (cfg.phase2RestoreBest()) {
+        stopper = phase2Tracker(model);
       }
     }
     int stepsPerEpoch = (data.train().size() + cfg.batchSize() - 1) / cfg.batchSize();
@@ -229,10 +236,22 @@ public final class LiminalTrainer {
           st.epochInPhase = 0;
           opt = optimizer(model, 2);
           sched = null;
-          stopper = null;
+          stopper = cfg.phase2RestoreBest() ? phase2Tracker(model) : null;
         }
-      } else if (st.epochInPhase >= cfg.phase2Epochs()) {
-        st.phase = 3;
+      } else {
+        if (stopper != null) {
+          stopper.step(val.loss());
+        }
+        if (st.epochInPhase >= cfg.phase2Epochs()) {
+          st.phase = 3;
+          if (stopper != null) {
+            stopper.restoreBest();
+            listener.message(String.format(java.util.Locale.ROOT,
+                "phase 2 finished; restored its best weights (epoch %d, val loss %.5f)",
+                st.globalEpoch - cfg.phase2Epochs() + stopper.bestEpoch() + 1, stopper.best()));
+            stopper = null;
+          }
+        }
       }
       writeLog(out, st.log);
       saveCheckpoint(ckpt, model, opt, sched, stopper, st);
@@ -280,6 +299,11 @@ public final class LiminalTrainer {
       }
     }
     return best;
+  }
+
+  /** Phase 2's best-epoch tracker: never stops, only remembers (and restores) the best validation epoch. */
+  private EarlyStopping phase2Tracker(TinyRecursiveModel model) {
+    return new EarlyStopping(model, EarlyStopping.Mode.MIN, Math.max(1, cfg.phase2Epochs() + 1), 0.0);
   }
 
   private Optimizer optimizer(TinyRecursiveModel model, int phase) {

@@ -18,12 +18,14 @@ import java.util.Map;
  *                         tests
  * @param soulMemoryFile   v6: keep the SoulKernel memory in this JSON-lines file (null = in memory, saved with the
  *                         run)
+ * @param phase2RestoreBest also track the best validation epoch of phase 2 and restore it at the end (off by default:
+ *                         the original's phase 2 has no stopping, and measured runs overfit in it)
  */
 public record TrainConfig(LiminalVersion version, long seed, int batchSize, int evalBatchSize,
     int phase1Epochs, double phase1Lr, double phase1WeightDecay, double phase1EtaMin, int patience,
     int phase2Epochs, double phase2Lr, double phase2WeightDecay, double clipNorm,
     boolean affectFromTarget, boolean originalReadout, double encoderLr, Path outDir, boolean resume,
-    int stopAfterEpochs, Path soulMemoryFile, boolean resetSoul) {
+    int stopAfterEpochs, Path soulMemoryFile, boolean resetSoul, boolean phase2RestoreBest) {
 
   public TrainConfig {
     if (batchSize < 1 || evalBatchSize < 1) {
@@ -41,49 +43,55 @@ public record TrainConfig(LiminalVersion version, long seed, int batchSize, int 
   /** MODELS.md §1.7's defaults, seed 42, writing to {@code outDir}. */
   public static TrainConfig defaults(LiminalVersion version, Path outDir) {
     return new TrainConfig(version, 42, 32, 256, 50, 3e-3, 1e-5, 1e-4, 10, 15, 1e-4, 1e-6, 1.0, false, false,
-        2e-5, outDir, false, 0, null, false);
+        2e-5, outDir, false, 0, null, false, false);
   }
 
   public TrainConfig withSeed(long value) {
     return new TrainConfig(version, value, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul);
+        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul, phase2RestoreBest);
   }
 
   public TrainConfig withEpochs(int phase1, int phase2) {
     return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul);
+        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul, phase2RestoreBest);
   }
 
   public TrainConfig withBatchSize(int value) {
     return new TrainConfig(version, seed, value, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul);
+        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul, phase2RestoreBest);
   }
 
   public TrainConfig withOutDir(Path value) {
     return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, value, resume, stopAfterEpochs, soulMemoryFile, resetSoul);
+        originalReadout, encoderLr, value, resume, stopAfterEpochs, soulMemoryFile, resetSoul, phase2RestoreBest);
   }
 
   public TrainConfig withResume(boolean value, int stopAfter) {
     return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, outDir, value, stopAfter, soulMemoryFile, resetSoul);
+        originalReadout, encoderLr, outDir, value, stopAfter, soulMemoryFile, resetSoul, phase2RestoreBest);
   }
 
   public TrainConfig withSoulMemory(Path file, boolean reset) {
     return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
-        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, file, reset);
+        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, file, reset, phase2RestoreBest);
   }
 
   public TrainConfig withFidelity(boolean affectFromTargetValue, boolean originalReadoutValue) {
     return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
         phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTargetValue,
-        originalReadoutValue, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul);
+        originalReadoutValue, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul, phase2RestoreBest);
+  }
+
+  public TrainConfig withPhase2RestoreBest(boolean value) {
+    return new TrainConfig(version, seed, batchSize, evalBatchSize, phase1Epochs, phase1Lr, phase1WeightDecay,
+        phase1EtaMin, patience, phase2Epochs, phase2Lr, phase2WeightDecay, clipNorm, affectFromTarget,
+        originalReadout, encoderLr, outDir, resume, stopAfterEpochs, soulMemoryFile, resetSoul, value);
   }
 
   public Map<String, Object> toJson() {
@@ -95,7 +103,7 @@ public record TrainConfig(LiminalVersion version, long seed, int batchSize, int 
     m.put("phase1", Map.of("optimizer", "AdamW", "epochs", phase1Epochs, "lr", phase1Lr, "weight_decay",
         phase1WeightDecay, "schedule", "cosine to " + phase1EtaMin, "early_stopping_patience", patience));
     m.put("phase2", Map.of("optimizer", "AdamW", "epochs", phase2Epochs, "lr", phase2Lr, "weight_decay",
-        phase2WeightDecay, "schedule", "constant"));
+        phase2WeightDecay, "schedule", "constant", "restore_best", phase2RestoreBest));
     m.put("clip_norm", clipNorm);
     m.put("affect_from_target", affectFromTarget);
     m.put("original_readout", originalReadout);
