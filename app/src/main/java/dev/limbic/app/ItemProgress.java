@@ -29,6 +29,11 @@ final class ItemProgress {
   }
 
   void update(long done, String unit) {
+    update(done, unit, "");
+  }
+
+  /** As {@link #update(long, String)} with extra text after the ETA (training: epoch, step and loss). */
+  void update(long done, String unit, String extra) {
     double seconds = (System.nanoTime() - startNanos) / 1e9;
     double rate = seconds > 0 ? done / seconds : 0;
     double fraction = total == 0 ? 1 : (double) done / total;
@@ -36,7 +41,7 @@ final class ItemProgress {
     int filled = (int) Math.round(fraction * WIDTH);
     String line = String.format(Locale.ROOT, "%s [%s%s] %d/%d %s  %.1f %s/s  %s %s", label, "#".repeat(filled),
         " ".repeat(WIDTH - filled), done, total, unit, rate, unit, done >= total ? "in" : "ETA",
-        done >= total ? clock(seconds) : eta);
+        done >= total ? clock(seconds) : eta) + (extra.isEmpty() ? "" : "  " + extra);
     if (interactive) {
       out.print("\r" + line + (done >= total ? "\n" : ""));
       out.flush();

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code limbic} command line. Later issues add train, eval, predict, embed, sweep and serve. */
 @Command(name = "limbic", mixinStandardHelpOptions = true, versionProvider = LimbicCli.Version.class,
         description = "Pure-Java ML kernel and emotion models.",
-        subcommands = {SelfTestCommand.class, BenchCommand.class, DataCommand.class, EmbedCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {SelfTestCommand.class, BenchCommand.class, DataCommand.class, EmbedCommand.class, TrainCommand.class,
+                EvalCommand.class, PredictCommand.class, CommandLine.HelpCommand.class})
 public final class LimbicCli implements Runnable {
 
     @CommandLine.Spec

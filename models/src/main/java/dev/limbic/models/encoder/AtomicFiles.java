@@ -10,11 +10,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Whole-file writes that readers never see half done: a temp file in the same folder, fsync, rename. */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {
   }
 
-  static void write(Path file, byte[] bytes) throws IOException {
+  public static void write(Path file, byte[] bytes) throws IOException {
     Path abs = file.toAbsolutePath();
     Path dir = abs.getParent();
     if (dir != null) {

@@ -200,4 +200,32 @@ public final class TransformerSentenceEncoder implements SentenceEncoder {
   public int maxLength() {
     return maxLength;
   }
+
+  /** Whether the vectors are L2-normalised. */
+  public boolean normalize() {
+    return normalize;
+  }
+
+  /**
+   * Embeds texts with autograd on (for fine-tuning the encoder): one padded batch in input order, the graph kept, so
+   * a loss on the result back-propagates into {@link #model()}'s parameters. The model stays in its current mode
+   * (eval by default: no dropout, deterministic). {@code (N, D)}.
+   */
+  public Tensor embedTrainable(List<String> texts) {
+    if (tokenizer == null) {
+      throw new IllegalStateException(modelId() + " was built without a tokenizer; it cannot embed text");
+    }
+    Encoding[] encodings = new Encoding[texts.size()];
+    String[][] tokens = new String[texts.size()][];
+    for (int i = 0; i < encodings.length; i++) {
+      encodings[i] = tokenizer.encode(texts.get(i), maxLength);
+      tokens[i] = encodings[i].tokens();
+    }
+    BatchEncoding batch = BatchEncoding.pad(encodings, tokenizer.padId());
+    BertModel.Output out = model.forward(batch.ids(), batch.typeIds(), batch.attentionMask(), batch.batch(),
+        batch.maxLen());
+    Tensor states = layers.combine(out.hiddenStates());   // (B, T, H)
+    Tensor pooled = pooling.pool(states, batch.attentionMask(), tokens);   // (B, H)
+    return normalize ? TokenPooling.l2Normalize(pooled) : pooled;
+  }
 }
