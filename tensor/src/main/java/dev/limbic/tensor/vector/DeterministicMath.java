@@ -80,8 +80,29 @@ final class DeterministicMath {
         return q.fma(r.mul(r), r);
     }
 
-    /** Lanewise e^x. */
+    /** |x| below which e^x is a normal float: 2^n can be added to the exponent field directly. */
+    private static final float EXP_NORMAL_RANGE = 87.3f;
+
+    /**
+     * Lanewise e^x. When every lane has |x| <= 87.3 (the common case) 2^n is applied by adding n to the exponent
+     * field; otherwise by two exact multiplications (subnormal results, overflow) with x clamped first. Both give
+     * y·2^n exactly for normal results, so a lane's value never depends on its neighbours.
+     */
     static FloatVector exp(FloatVector x) {
+        if (x.abs().compare(VectorOperators.LE, EXP_NORMAL_RANGE).allTrue()) {   // NaN lanes take the full path
+            FloatVector t = x.fma(LOG2E, SHIFT);
+            FloatVector n = t.sub(SHIFT);
+            FloatVector r = n.fma(n.broadcast(-LN2_HI), x);
+            r = n.fma(n.broadcast(-LN2_LO), r);
+            FloatVector y = expm1Reduced(r).add(1f);
+            // t's low bits are n in two's complement and SHIFT_BITS << 23 is 0 mod 2^32, so t << 23 is n << 23
+            IntVector scale = t.reinterpretAsInts().lanewise(VectorOperators.LSHL, 23);
+            return y.reinterpretAsInts().add(scale).reinterpretAsFloats();
+        }
+        return expFull(x);
+    }
+
+    private static FloatVector expFull(FloatVector x) {
         // clamp by compare + blend (cheaper than lanewise MIN/MAX, whose Java NaN semantics cost extra
         // instructions on x86); comparisons with NaN are false, so NaN stays NaN
         FloatVector xc = x.blend(EXP_X_MIN, x.compare(VectorOperators.LT, EXP_X_MIN))
@@ -118,10 +139,9 @@ final class DeterministicMath {
         FloatVector a = ax.blend(TANH_CLAMP, ax.compare(VectorOperators.GT, TANH_CLAMP));   // NaN stays NaN
         FloatVector em = expm1NonNegative(a.add(a));
         // t = em/(em + 2), with the roundings of the sum and of the quotient corrected by one residual step:
-        // den + derr = em + 2 exactly (TwoSum), res = em − t0·(em + 2) to first order, t = t0 + res/den
+        // den + derr = em + 2, res = em − t0·(em + 2) to first order, t = t0 + res/den
         FloatVector den = em.add(2f);
-        FloatVector bb = den.sub(em);
-        FloatVector derr = em.sub(den.sub(bb)).add(bb.neg().add(2f));
+        FloatVector derr = den.neg().add(2f).add(em);   // Fast2Sum: exact while em < 4, negligible beyond
         FloatVector inv = den.broadcast(1f).div(den);
         FloatVector t0 = em.mul(inv);
         FloatVector res = t0.neg().fma(den, em).sub(t0.mul(derr));
@@ -216,8 +236,7 @@ final class DeterministicMath {
         float a = ax > TANH_CLAMP ? TANH_CLAMP : ax;
         float em = expm1NonNegative(a + a);
         float den = em + 2f;
-        float bb = den - em;
-        float derr = (em - (den - bb)) + (-bb + 2f);
+        float derr = (-den + 2f) + em;
         float inv = 1f / den;
         float t0 = em * inv;
         float res = Math.fma(-t0, den, em) - t0 * derr;
