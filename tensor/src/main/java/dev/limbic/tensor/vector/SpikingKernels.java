@@ -48,7 +48,7 @@ final class SpikingKernels {
             case HEAVISIDE -> heaviside(s, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, bound);
             case FAST_SIGMOID -> fastSigmoid(s, alpha, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, bound);
             case ARCTAN -> arctan(s, alpha, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, bound);
-            case GAUSSIAN -> gaussian(s, alpha, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, bound);
+            case GAUSSIAN -> gaussian(s, alpha, threshold, base, scale, x, xOff, g, gOff, gx, gxOff, bound, n);
         };
         for (; i < n; i++) {
             double d = kind.derivative((double) x[xOff + i] - threshold, alpha);
@@ -95,13 +95,20 @@ final class SpikingKernels {
     }
 
     private static int gaussian(VectorSpecies<Float> s, float alpha, float threshold, float base, float scale,
-                                float[] x, int xOff, float[] g, int gOff, float[] gx, int gxOff, int bound) {
+                                float[] x, int xOff, float[] g, int gOff, float[] gx, int gxOff, int bound,
+                                int n) {
         float k = (float) (-1.0 / (2.0 * alpha * alpha));
         int i = 0;
         for (; i < bound; i += s.length()) {
             FloatVector z = FloatVector.fromArray(s, x, xOff + i).sub(threshold);
-            FloatVector d = z.mul(z).mul(k).lanewise(VectorOperators.EXP);
+            FloatVector d = DeterministicMath.exp(z.mul(z).mul(k));
             FloatVector.fromArray(s, g, gOff + i).mul(d.fma(scale, base)).intoArray(gx, gxOff + i);
+        }
+        // the tail in the same float formula, so an element's gradient does not depend on its position
+        for (; i < n; i++) {
+            float z = x[xOff + i] - threshold;
+            float d = DeterministicMath.exp(z * z * k);
+            gx[gxOff + i] = g[gOff + i] * Math.fma(d, scale, base);
         }
         return i;
     }

@@ -13,7 +13,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Single-threaded F32 kernels on the Vector API: flat {@code float[]} buffers, element offsets and a species.
  * Every loop has the same shape: a vector body up to {@code species.loopBound(n)}, then a scalar tail that
- * evaluates the reference formula ({@link MathFunctions}, double precision) for the last few elements.
+ * evaluates the reference formula ({@link MathFunctions}, double precision) for the last few elements; except the
+ * exp/log/tanh/sigmoid-based loops, whose tails run {@link DeterministicMath}'s scalar twins of the vector code, so
+ * that an element's result does not depend on its position. No kernel calls a transcendental {@code lanewise}
+ * (EXP, LOG, TANH, POW): their rounding changes once C2 compiles the loop (see {@link DeterministicMath}).
  * Callers ({@link VectorBackend}) split work across threads; nothing here allocates or uses lambdas.
  *
  * <p>Each op has its own small loop so that every {@code lanewise} call site sees a constant operator (the JIT
@@ -281,22 +284,31 @@ final class VectorKernels {
     private static FloatVector geluTanh(FloatVector x) {
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
         FloatVector inner = x.mul(x).fma(GELU_TANH_COEF, 1f).mul(x).mul(SQRT_2_OVER_PI);
-        return x.mul(0.5f).mul(inner.lanewise(VectorOperators.TANH).add(1f));
+        return x.mul(0.5f).mul(DeterministicMath.tanh(inner).add(1f));
+    }
+
+    /** {@link #geluTanh(FloatVector)} for one element, operation for operation (the loops' tails). */
+    private static float geluTanh(float x) {
+        float inner = Math.fma(x * x, GELU_TANH_COEF, 1f) * x * SQRT_2_OVER_PI;
+        return x * 0.5f * (DeterministicMath.tanh(inner) + 1f);
     }
 
     private static FloatVector geluTanhGrad(FloatVector x) {
         FloatVector x2 = x.mul(x);
-        FloatVector t = x2.fma(GELU_TANH_COEF, 1f).mul(x).mul(SQRT_2_OVER_PI).lanewise(VectorOperators.TANH);
+        FloatVector t = DeterministicMath.tanh(x2.fma(GELU_TANH_COEF, 1f).mul(x).mul(SQRT_2_OVER_PI));
         FloatVector dInner = x2.fma(3f * GELU_TANH_COEF, 1f).mul(SQRT_2_OVER_PI);
         // 0.5·(1 + t) + 0.5·x·(1 − t²)·dInner
         FloatVector sech2 = t.mul(t).neg().add(1f);
         return x.mul(0.5f).mul(sech2).fma(dInner, t.add(1f).mul(0.5f));
     }
 
-    private static FloatVector sigmoid(FloatVector x) {
-        // 1/(1 + e^−x): for x → −∞, e^−x → +∞ and the quotient is 0 (never NaN); for x → +∞ it is exactly 1
-        FloatVector den = x.neg().lanewise(VectorOperators.EXP).add(1f);
-        return x.broadcast(1f).div(den);
+    /** {@link #geluTanhGrad(FloatVector)} for one element, operation for operation (the loops' tails). */
+    private static float geluTanhGrad(float x) {
+        float x2 = x * x;
+        float t = DeterministicMath.tanh(Math.fma(x2, GELU_TANH_COEF, 1f) * x * SQRT_2_OVER_PI);
+        float dInner = Math.fma(x2, 3f * GELU_TANH_COEF, 1f) * SQRT_2_OVER_PI;
+        float sech2 = -(t * t) + 1f;
+        return Math.fma(x * 0.5f * sech2, dInner, (t + 1f) * 0.5f);
     }
 
     // ============================================================================================ unary forward
@@ -359,18 +371,26 @@ final class VectorKernels {
 
     private static int exp(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = s.loopBound(n);
-        for (int i = 0; i < bound; i += s.length()) {
-            FloatVector.fromArray(s, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(y, yOff + i);
+        int i = 0;
+        for (; i < bound; i += s.length()) {
+            DeterministicMath.exp(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
         }
-        return bound;
+        for (; i < n; i++) {
+            y[yOff + i] = DeterministicMath.exp(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int log(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = s.loopBound(n);
-        for (int i = 0; i < bound; i += s.length()) {
-            FloatVector.fromArray(s, x, xOff + i).lanewise(VectorOperators.LOG).intoArray(y, yOff + i);
+        int i = 0;
+        for (; i < bound; i += s.length()) {
+            DeterministicMath.log(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
         }
-        return bound;
+        for (; i < n; i++) {
+            y[yOff + i] = DeterministicMath.log(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int sqrt(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
@@ -409,27 +429,33 @@ final class VectorKernels {
             }
             return bound;
         }
-        FloatVector e = splat(s, (float) alpha);
-        for (int i = 0; i < bound; i += s.length()) {
-            FloatVector.fromArray(s, x, xOff + i).lanewise(VectorOperators.POW, e).intoArray(y, yOff + i);
-        }
-        return bound;
+        // other exponents: all scalar (Math.pow, the same intrinsic in every JIT tier); lanewise POW would switch
+        // from a per-lane fallback to an SVML stub once compiled and change last bits (see DeterministicMath)
+        return 0;
     }
 
     private static int tanh(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = s.loopBound(n);
-        for (int i = 0; i < bound; i += s.length()) {
-            FloatVector.fromArray(s, x, xOff + i).lanewise(VectorOperators.TANH).intoArray(y, yOff + i);
+        int i = 0;
+        for (; i < bound; i += s.length()) {
+            DeterministicMath.tanh(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
         }
-        return bound;
+        for (; i < n; i++) {
+            y[yOff + i] = DeterministicMath.tanh(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int sigmoid(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = s.loopBound(n);
-        for (int i = 0; i < bound; i += s.length()) {
-            sigmoid(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
+        int i = 0;
+        for (; i < bound; i += s.length()) {
+            DeterministicMath.sigmoid(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
         }
-        return bound;
+        for (; i < n; i++) {
+            y[yOff + i] = DeterministicMath.sigmoid(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int relu(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
@@ -451,10 +477,14 @@ final class VectorKernels {
 
     private static int geluTanh(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = s.loopBound(n);
-        for (int i = 0; i < bound; i += s.length()) {
+        int i = 0;
+        for (; i < bound; i += s.length()) {
             geluTanh(FloatVector.fromArray(s, x, xOff + i)).intoArray(y, yOff + i);
         }
-        return bound;
+        for (; i < n; i++) {
+            y[yOff + i] = geluTanh(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int clamp(VectorSpecies<Float> s, float[] x, int xOff, float[] y, int yOff, int n,
@@ -497,7 +527,7 @@ final class VectorKernels {
             case SIGMOID -> sigmoidGrad(s, y, yOff, gy, gyOff, gx, gxOff, bound);
             case RELU -> reluGrad(s, x, xOff, gy, gyOff, gx, gxOff, bound);
             case GELU_ERF -> geluErfGrad(s, x, xOff, gy, gyOff, gx, gxOff, bound);
-            case GELU_TANH -> geluTanhGrad(s, x, xOff, gy, gyOff, gx, gxOff, bound);
+            case GELU_TANH -> geluTanhGrad(s, x, xOff, gy, gyOff, gx, gxOff, bound, n);
             case CLAMP -> clampGrad(s, x, xOff, gy, gyOff, gx, gxOff, bound, alpha, beta);
             case AFFINE -> scaleGrad(s, gy, gyOff, gx, gxOff, bound, (float) alpha);
         };
@@ -584,12 +614,17 @@ final class VectorKernels {
     }
 
     private static int geluTanhGrad(VectorSpecies<Float> s, float[] x, int xOff, float[] gy, int gyOff, float[] gx,
-                                    int gxOff, int bound) {
-        for (int i = 0; i < bound; i += s.length()) {
+                                    int gxOff, int bound, int n) {
+        int i = 0;
+        for (; i < bound; i += s.length()) {
             FloatVector d = geluTanhGrad(FloatVector.fromArray(s, x, xOff + i));
             FloatVector.fromArray(s, gy, gyOff + i).mul(d).intoArray(gx, gxOff + i);
         }
-        return bound;
+        // tail with the same float formula (its tanh is DeterministicMath's): position-independent results
+        for (; i < n; i++) {
+            gx[gxOff + i] = gy[gyOff + i] * geluTanhGrad(x[xOff + i]);
+        }
+        return n;
     }
 
     private static int absGrad(VectorSpecies<Float> s, float[] x, int xOff, float[] gy, int gyOff,
@@ -643,7 +678,6 @@ final class VectorKernels {
     private static int powGrad(VectorSpecies<Float> s, float[] x, int xOff, float[] gy, int gyOff,
                                float[] gx, int gxOff, int n, double alpha) {
         int bound = s.loopBound(n);
-        float a = (float) alpha;
         if (alpha == 0.0) {
             for (int i = 0; i < bound; i += s.length()) {
                 FloatVector.fromArray(s, gy, gyOff + i).mul(0f).intoArray(gx, gxOff + i);
@@ -663,11 +697,7 @@ final class VectorKernels {
                 FloatVector.fromArray(s, gy, gyOff + i).mul(v.mul(v).mul(3f)).intoArray(gx, gxOff + i);
             }
         } else {
-            FloatVector e = splat(s, (float) (alpha - 1.0));
-            for (int i = 0; i < bound; i += s.length()) {
-                FloatVector d = FloatVector.fromArray(s, x, xOff + i).lanewise(VectorOperators.POW, e).mul(a);
-                FloatVector.fromArray(s, gy, gyOff + i).mul(d).intoArray(gx, gxOff + i);
-            }
+            return 0;   // scalar Math.pow, as in pow() above
         }
         return bound;
     }
@@ -1031,12 +1061,12 @@ final class VectorKernels {
         FloatVector acc1 = zeros(s);
         int i = 0;
         for (; i < bound2; i += 2 * step) {
-            acc0 = acc0.add(FloatVector.fromArray(s, x, off + i).sub(shift).lanewise(VectorOperators.EXP));
-            acc1 = acc1.add(FloatVector.fromArray(s, x, off + i + step).sub(shift).lanewise(VectorOperators.EXP));
+            acc0 = acc0.add(DeterministicMath.exp(FloatVector.fromArray(s, x, off + i).sub(shift)));
+            acc1 = acc1.add(DeterministicMath.exp(FloatVector.fromArray(s, x, off + i + step).sub(shift)));
         }
         float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
-            total += (float) Math.exp(x[off + i] - shift);
+            total += DeterministicMath.exp(x[off + i] - shift);
         }
         return total;
     }
@@ -1050,8 +1080,8 @@ final class VectorKernels {
         FloatVector acc1 = zeros(s);
         int i = 0;
         for (; i < bound2; i += 2 * step) {
-            FloatVector e0 = FloatVector.fromArray(s, x, xOff + i).sub(shift).lanewise(VectorOperators.EXP);
-            FloatVector e1 = FloatVector.fromArray(s, x, xOff + i + step).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e0 = DeterministicMath.exp(FloatVector.fromArray(s, x, xOff + i).sub(shift));
+            FloatVector e1 = DeterministicMath.exp(FloatVector.fromArray(s, x, xOff + i + step).sub(shift));
             e0.intoArray(y, yOff + i);
             e1.intoArray(y, yOff + i + step);
             acc0 = acc0.add(e0);
@@ -1059,14 +1089,14 @@ final class VectorKernels {
         }
         // one more single vector: short rows (attention over ~20 keys) would otherwise run all-scalar exps
         if (i + step <= n) {
-            FloatVector e0 = FloatVector.fromArray(s, x, xOff + i).sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector e0 = DeterministicMath.exp(FloatVector.fromArray(s, x, xOff + i).sub(shift));
             e0.intoArray(y, yOff + i);
             acc0 = acc0.add(e0);
             i += step;
         }
         float total = VectorKernels.addLanes(acc0.add(acc1));
         for (; i < n; i++) {
-            float e = (float) Math.exp(x[xOff + i] - shift);
+            float e = DeterministicMath.exp(x[xOff + i] - shift);
             y[yOff + i] = e;
             total += e;
         }
@@ -1134,11 +1164,11 @@ final class VectorKernels {
             if (log) {
                 float total = sum(s, gy, go, cols);
                 for (; j < bound; j += s.length()) {
-                    FloatVector e = FloatVector.fromArray(s, y, yo + j).lanewise(VectorOperators.EXP);
+                    FloatVector e = DeterministicMath.exp(FloatVector.fromArray(s, y, yo + j));
                     e.fma(e.broadcast(-total), FloatVector.fromArray(s, gy, go + j)).intoArray(gx, xo + j);
                 }
                 for (; j < cols; j++) {
-                    gx[xo + j] = (float) (gy[go + j] - Math.exp(y[yo + j]) * total);
+                    gx[xo + j] = Math.fma(DeterministicMath.exp(y[yo + j]), -total, gy[go + j]);
                 }
             } else {
                 float d = dot(s, gy, go, y, yo, cols);

@@ -68,20 +68,20 @@ final class VectorTrainingKernels {
             int j = 0;
             if (w == null) {
                 for (; j < bound; j += s.length()) {
-                    FloatVector p = FloatVector.fromArray(s, x, xo + j).sub(l).lanewise(VectorOperators.EXP);
+                    FloatVector p = DeterministicMath.exp(FloatVector.fromArray(s, x, xo + j).sub(l));
                     p.mul(a).sub(b).intoArray(gx, go + j);
                 }
                 for (; j < cols; j++) {
-                    gx[go + j] = (float) Math.exp(x[xo + j] - l) * a - b;
+                    gx[go + j] = DeterministicMath.exp(x[xo + j] - l) * a - b;
                 }
             } else {
                 for (; j < bound; j += s.length()) {
-                    FloatVector p = FloatVector.fromArray(s, x, xo + j).sub(l).lanewise(VectorOperators.EXP);
+                    FloatVector p = DeterministicMath.exp(FloatVector.fromArray(s, x, xo + j).sub(l));
                     FloatVector wv = FloatVector.fromArray(s, w, j);
                     p.mul(a).sub(wv.mul(b)).intoArray(gx, go + j);
                 }
                 for (; j < cols; j++) {
-                    gx[go + j] = (float) Math.exp(x[xo + j] - l) * a - w[j] * b;
+                    gx[go + j] = DeterministicMath.exp(x[xo + j] - l) * a - w[j] * b;
                 }
             }
             gx[go + (int) t] -= d;
@@ -111,11 +111,11 @@ final class VectorTrainingKernels {
         FloatVector acc = FloatVector.zero(s);
         int i = 0;
         for (; i < bound; i += s.length()) {
-            acc = acc.add(FloatVector.fromArray(s, x, off + i).sub(shift).lanewise(VectorOperators.EXP));
+            acc = acc.add(DeterministicMath.exp(FloatVector.fromArray(s, x, off + i).sub(shift)));
         }
         float total = VectorKernels.addLanes(acc);
         for (; i < n; i++) {
-            total += (float) Math.exp(x[off + i] - shift);
+            total += DeterministicMath.exp(x[off + i] - shift);
         }
         return total;
     }
