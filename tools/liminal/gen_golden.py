@@ -177,14 +177,16 @@ def compare(actual, expected, tol_table, label, margin=1.0):
 def build_file(case, version, with_affect, memory_rows, seed, state, inputs, res, dtype, f32_vs_f64):
     st = "F32" if dtype == torch.float32 else "F64"
     tensors = []
+    # weights and inputs are float32-valued by construction (make_initial), so they are stored as F32 in every file:
+    # exact, and half the size of the F64 files (readers cast them to the file's dtype)
     for name, t in state.items():
-        tensors.append(("param." + name, t.to(dtype)))
-    tensors.append(("input.embedding", inputs["embedding"].to(dtype)))
-    tensors.append(("input.target", inputs["target"].to(dtype)))
+        tensors.append(("param." + name, t.to(torch.float32)))
+    tensors.append(("input.embedding", inputs["embedding"].to(torch.float32)))
+    tensors.append(("input.target", inputs["target"].to(torch.float32)))
     if with_affect:
-        tensors.append(("input.affect", inputs["affect"].to(dtype)))
+        tensors.append(("input.affect", inputs["affect"].to(torch.float32)))
     if memory_rows:
-        tensors.append(("input.memory", inputs["memory"][:memory_rows].to(dtype)))
+        tensors.append(("input.memory", inputs["memory"][:memory_rows].to(torch.float32)))
     for key, t in res.items():
         tensors.append((key, sampled(key, t).to(dtype)))
     meta = {

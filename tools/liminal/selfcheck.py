@@ -80,8 +80,9 @@ def check(path):
     memory_rows = int(meta["initial_memory_rows"])
     K, steps = int(meta["K"]), int(meta["steps"])
     for key, x in t.items():
-        if x.dtype != dtype:
-            raise AssertionError(f"{path}: {key} is {x.dtype}, file dtype {st}")
+        stored = torch.float32 if key.startswith(("param.", "input.")) else dtype  # weights/inputs are always F32
+        if x.dtype != stored:
+            raise AssertionError(f"{path}: {key} is {x.dtype}, expected {stored} (file dtype {st})")
     state, inputs = _state_inputs(t, meta)
     res = G.run_case(version, state, inputs, with_affect, memory_rows, dtype)
     expected = {k: v for k, v in t.items() if not k.startswith(("param.", "input."))}
@@ -109,7 +110,7 @@ def check(path):
         mem = t["output.memory"]
         if mem.shape != (memory_rows + K, G.D):
             raise AssertionError(f"{path}: output.memory shape {tuple(mem.shape)}")
-        if memory_rows and not torch.equal(mem[:memory_rows], t["input.memory"]):
+        if memory_rows and not torch.equal(mem[:memory_rows], t["input.memory"].to(mem.dtype)):
             raise AssertionError(f"{path}: output.memory does not start with input.memory")
         if t["final.memory"].shape != (min(R.MEMORY_CAPACITY, memory_rows + K * steps), G.D):
             raise AssertionError(f"{path}: final.memory shape {tuple(t['final.memory'].shape)}")

@@ -74,12 +74,14 @@ class LiminalGoldenTest {
 
   private static Fixture read(Path file) throws Exception {
     SafeTensors st = SafeTensors.read(file);
-    Map<String, Tensor> t = new LinkedHashMap<>();
-    for (String name : st.names()) {
-      t.put(name, TensorFiles.tensor(st, name));
-    }
     Map<String, String> meta = st.metadata();
     DType dtype = meta.get("dtype").equals("F64") ? DType.F64 : DType.F32;
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    for (String name : st.names()) {
+      Tensor v = TensorFiles.tensor(st, name);
+      // weights and inputs are float32-valued and stored as F32 in every file; the rest is in the file's dtype
+      t.put(name, v.dtype() == dtype ? v : v.to(dtype));
+    }
     return new Fixture(file, t, meta, Json.parseObject(meta.get("tolerance"), file + " metadata 'tolerance'"),
         dtype);
   }
