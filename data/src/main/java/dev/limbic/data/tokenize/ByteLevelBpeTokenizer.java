@@ -62,8 +62,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
   private final int unkId; // -1 when the vocabulary has no unknown token
   private final Pieces.Special bos;
   private final Pieces.Special eos;
-  private final String[] specialStrings; // matched in raw text, longest first
-  private final int[] specialIds;
+  private final SpecialTokenSplitter specialsInText;
   private final ConcurrentHashMap<String, String[]> cache = new ConcurrentHashMap<>();
 
   private ByteLevelBpeTokenizer(Map<String, Integer> vocab, Map<String, Integer> mergeRanks,
@@ -99,21 +98,12 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
       padId = endOfText == null ? 0 : endOfText; // GPT-2 has no pad token; HF pads with <|endoftext|>
       unkId = -1;
     }
-    inText.sort((x, y) -> Integer.compare(y.length(), x.length()));
-    specialStrings = inText.toArray(String[]::new);
-    specialIds = new int[specialStrings.length];
-    for (int i = 0; i < specialIds.length; i++) {
-      specialIds[i] = vocab.get(specialStrings[i]);
-    }
+    // <mask> absorbs the whitespace before it (RoBERTa's lstrip)
+    specialsInText = new SpecialTokenSplitter(inText, vocab, specials == null ? null : specials.mask());
   }
 
   private int require(String token, String role, String source) {
-    Integer id = token == null ? null : vocab.get(token);
-    if (id == null) {
-      throw new TokenizerFileException(source + ": the " + role + " token \"" + token
-          + "\" is not in the vocabulary");
-    }
-    return id;
+    return SpecialTokenSplitter.require(vocab, token, role, source);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -375,39 +365,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
   }
 
   private Pieces tokenize(String text) {
-    Pieces out = new Pieces();
-    int segmentStart = 0;
-    if (specialStrings.length > 0) {
-      int i = 0;
-      while (i < text.length()) {
-        int match = specialAt(text, i);
-        if (match < 0) {
-          i++;
-          continue;
-        }
-        int segmentEnd = i;
-        if (specialStrings[match].equals(specials.mask())) { // <mask> absorbs the whitespace before it
-          while (segmentEnd > segmentStart && UnicodeClasses.isWhiteSpace(text.charAt(segmentEnd - 1))) {
-            segmentEnd--;
-          }
-        }
-        tokenizeSegment(text, segmentStart, segmentEnd, out);
-        out.add(specialIds[match], specialStrings[match], i, i + specialStrings[match].length());
-        i += specialStrings[match].length();
-        segmentStart = i;
-      }
-    }
-    tokenizeSegment(text, segmentStart, text.length(), out);
-    return out;
-  }
-
-  private int specialAt(String text, int i) {
-    for (int k = 0; k < specialStrings.length; k++) {
-      if (text.startsWith(specialStrings[k], i)) {
-        return k;
-      }
-    }
-    return -1;
+    return specialsInText.split(text, this::tokenizeSegment);
   }
 
   private void tokenizeSegment(String text, int from, int to, Pieces out) {
@@ -555,12 +513,7 @@ public final class ByteLevelBpeTokenizer implements Tokenizer {
   }
 
   private boolean isSpecialId(int id) {
-    for (int s : specialIds) {
-      if (s == id) {
-        return true;
-      }
-    }
-    return false;
+    return specialsInText.isSpecialId(id);
   }
 
   /** The token string of {@code id}. */

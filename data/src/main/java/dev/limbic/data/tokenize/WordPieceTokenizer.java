@@ -74,8 +74,7 @@ public final class WordPieceTokenizer implements Tokenizer {
   private final Pieces.Special sep;
   private final int unkId;
   private final int padId;
-  private final String[] specialStrings; // special and added tokens matched in the raw text, longest first
-  private final int[] specialIds;
+  private final SpecialTokenSplitter specialsInText; // special and added tokens matched in the raw text
 
   private WordPieceTokenizer(Map<String, Integer> vocab, Config config, List<String> addedTokens, String source) {
     this.vocab = Map.copyOf(vocab);
@@ -107,21 +106,11 @@ public final class WordPieceTokenizer implements Tokenizer {
         specials.add(s);
       }
     }
-    specials.sort((x, y) -> Integer.compare(y.length(), x.length()));
-    specialStrings = specials.toArray(String[]::new);
-    specialIds = new int[specialStrings.length];
-    for (int i = 0; i < specialIds.length; i++) {
-      specialIds[i] = vocab.get(specialStrings[i]);
-    }
+    specialsInText = new SpecialTokenSplitter(specials, vocab, null);
   }
 
   private int requireToken(String token, String role, String source) {
-    Integer id = token == null ? null : vocab.get(token);
-    if (id == null) {
-      throw new TokenizerFileException(source + ": the " + role + " token \"" + token
-          + "\" is not in the vocabulary");
-    }
-    return id;
+    return SpecialTokenSplitter.require(vocab, token, role, source);
   }
 
   // ---------------------------------------------------------------------------------------------------------
@@ -402,34 +391,7 @@ public final class WordPieceTokenizer implements Tokenizer {
   }
 
   private Pieces tokenize(String text) {
-    Pieces out = new Pieces();
-    int segmentStart = 0;
-    int i = 0;
-    if (specialStrings.length > 0) {
-      while (i < text.length()) {
-        int match = specialAt(text, i);
-        if (match >= 0) {
-          tokenizeSegment(text, segmentStart, i, out);
-          out.add(specialIds[match], specialStrings[match], i, i + specialStrings[match].length());
-          i += specialStrings[match].length();
-          segmentStart = i;
-        } else {
-          i++;
-        }
-      }
-    }
-    tokenizeSegment(text, segmentStart, text.length(), out);
-    return out;
-  }
-
-  /** Index in {@code specialStrings} of the special token starting at {@code text[i]}, or -1. */
-  private int specialAt(String text, int i) {
-    for (int k = 0; k < specialStrings.length; k++) { // longest first: leftmost-longest like Hugging Face
-      if (text.startsWith(specialStrings[k], i)) {
-        return k;
-      }
-    }
-    return -1;
+    return specialsInText.split(text, this::tokenizeSegment);
   }
 
   private void tokenizeSegment(String text, int from, int to, Pieces out) {
