@@ -1,5 +1,6 @@
 package dev.limbic.app.viz;
 
+import dev.limbic.models.liminal.train.VadMetrics;
 import java.util.OptionalDouble;
 
 /**
@@ -144,35 +145,16 @@ public final class LiminalSignals {
    * with zero variance such as a constant predictor).
    */
   public static OptionalDouble pearson(float[] a, float[] b) {
-    if (a.length != b.length) {
-      throw new IllegalArgumentException("pearson: columns of length " + a.length + " and " + b.length);
+    double r = VadMetrics.pearson(toDoubles(a), toDoubles(b));
+    return Double.isNaN(r) ? OptionalDouble.empty() : OptionalDouble.of(r);
+  }
+
+  private static double[] toDoubles(float[] x) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i];
     }
-    int n = a.length;
-    if (n < 2) {
-      return OptionalDouble.empty();
-    }
-    double meanA = 0;
-    double meanB = 0;
-    for (int i = 0; i < n; i++) {
-      meanA += a[i];
-      meanB += b[i];
-    }
-    meanA /= n;
-    meanB /= n;
-    double sab = 0;
-    double saa = 0;
-    double sbb = 0;
-    for (int i = 0; i < n; i++) {
-      double da = a[i] - meanA;
-      double db = b[i] - meanB;
-      sab += da * db;
-      saa += da * da;
-      sbb += db * db;
-    }
-    if (saa == 0 || sbb == 0) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(clip(sab / Math.sqrt(saa * sbb), -1, 1));
+    return d;
   }
 
   static double clip(double v, double lo, double hi) {

@@ -65,34 +65,65 @@ public record VadMetrics(DimensionMetrics valence, DimensionMetrics arousal, Dim
   /** Metrics of one dimension, both arrays in the same units. */
   public static DimensionMetrics dimension(double[] predicted, double[] target) {
     int n = predicted.length;
-    double mp = 0;
     double mt = 0;
-    for (int i = 0; i < n; i++) {
-      mp += predicted[i];
-      mt += target[i];
+    for (double t : target) {
+      mt += t;
     }
-    mp /= n;
     mt /= n;
-    double sxy = 0;
-    double sxx = 0;
     double syy = 0;
     double abs = 0;
     double sq = 0;
     for (int i = 0; i < n; i++) {
-      double dp = predicted[i] - mp;
       double dt = target[i] - mt;
-      sxy += dp * dt;
-      sxx += dp * dp;
       syy += dt * dt;
       double e = predicted[i] - target[i];
       abs += Math.abs(e);
       sq += e * e;
     }
     // a constant prediction (or target) has no correlation: r = 0 rather than NaN
-    double r = sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0.0;
+    double r = pearson(predicted, target);
+    if (Double.isNaN(r)) {
+      r = 0.0;
+    }
     double mse = sq / n;
     double r2 = syy > 0 ? 1 - sq / syy : (sq == 0 ? 1.0 : 0.0);
     return new DimensionMetrics(r, abs / n, mse, Math.sqrt(mse), r2);
+  }
+
+  /**
+   * Pearson correlation of two equally long columns, NaN where it is undefined (fewer than two rows, or a column
+   * with zero variance such as a constant predictor). The one implementation the metrics and the pictures use.
+   */
+  public static double pearson(double[] a, double[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("pearson: columns of length " + a.length + " and " + b.length);
+    }
+    int n = a.length;
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double meanA = 0;
+    double meanB = 0;
+    for (int i = 0; i < n; i++) {
+      meanA += a[i];
+      meanB += b[i];
+    }
+    meanA /= n;
+    meanB /= n;
+    double sab = 0;
+    double saa = 0;
+    double sbb = 0;
+    for (int i = 0; i < n; i++) {
+      double da = a[i] - meanA;
+      double db = b[i] - meanB;
+      sab += da * db;
+      saa += da * da;
+      sbb += db * db;
+    }
+    if (saa == 0 || sbb == 0) {
+      return Double.NaN;
+    }
+    return Math.clamp(sab / Math.sqrt(saa * sbb), -1.0, 1.0);
   }
 
   /** Pearson r of valence, arousal, dominance. */
