@@ -16,8 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -51,7 +49,6 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class MiniLmShapeBench {
-    private static final Pattern IDS = Pattern.compile("\"ids(?:_trunc128)?\"\\s*:\\s*\\[([^\\]]*)\\]");
     private static final int VOCAB = 30522;
     private static final int MAX_POSITIONS = 512;
     private static final int LAYERS = 6;
@@ -143,8 +140,8 @@ public class MiniLmShapeBench {
     public void setup() {
         model = new Model(11);
         Path refs = refsDir();
-        natural = readIds(refs.resolve("sentences.jsonl")).stream().map(r -> new long[][] {r}).toArray(long[][][]::new);
-        long[] long128 = readIds(refs.resolve("long_trunc128.json")).getFirst();
+        natural = naturalIds(refs).stream().map(r -> new long[][] {r}).toArray(long[][][]::new);
+        long[] long128 = long128Ids(refs);
         fixed1 = repeat(long128, 1);
         fixed8 = repeat(long128, 8);
         fixed32 = repeat(long128, 32);
@@ -194,25 +191,27 @@ public class MiniLmShapeBench {
         return out;
     }
 
-    static List<long[]> readIds(Path file) {
-        String text;
+    /** The reference token ids (read by {@link MiniLmBench}, the real model's benchmark) widened to long. */
+    static List<long[]> naturalIds(Path refs) {
         try {
-            text = Files.readString(file);
+            return MiniLmBench.naturalIds(refs).stream().map(MiniLmShapeBench::widen).toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+            throw new UncheckedIOException("cannot read " + refs.resolve("sentences.jsonl"), e);
         }
-        List<long[]> out = new ArrayList<>();
-        Matcher m = IDS.matcher(text);
-        while (m.find()) {
-            String[] parts = m.group(1).split(",");
-            long[] ids = new long[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                ids[i] = Long.parseLong(parts[i].trim());
-            }
-            out.add(ids);
+    }
+
+    static long[] long128Ids(Path refs) {
+        try {
+            return widen(MiniLmBench.longIds(refs));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + refs.resolve("long_trunc128.json"), e);
         }
-        if (out.isEmpty()) {
-            throw new IllegalStateException(file + ": no \"ids\" arrays found");
+    }
+
+    private static long[] widen(int[] ids) {
+        long[] out = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i];
         }
         return out;
     }
