@@ -60,7 +60,8 @@ final class EmbedCommand implements Callable<Integer> {
 
     @Option(names = "--layers", defaultValue = "last",
             description = "layer combination: last, avg_last4, last4_scalar, last4_scalar_up, last4_scalar_down, "
-                + "last4_scalar_top2 (default: ${DEFAULT-VALUE})")
+                + "last4_scalar_top2, concat_all (every layer side by side, each block L2-normalised), "
+                + "concat:i,j,... (0 = embeddings output) (default: ${DEFAULT-VALUE})")
     String layers;
 
     @Option(names = "--pooling", defaultValue = "mean",

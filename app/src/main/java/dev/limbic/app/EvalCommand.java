@@ -58,14 +58,13 @@ final class EvalCommand implements Callable<Integer> {
         }
         Evaluation ev;
         if (r.encoderFinetuned()) {
-            TransformerSentenceEncoder enc = LiminalSupport.tunableMiniLm();
+            TransformerSentenceEncoder enc = LiminalSupport.tunableMiniLm(LiminalSupport.layersOf(r.encoderId()));
             enc.model().load(run.resolve(LiminalTrainer.ENCODER), true);
             LiminalData d = LiminalData.fromEmoBank(emobank, null, enc.dimension());
             ev = LiminalTrainer.evaluate(r.model(), split.equals("test") ? d.test() : d.dev(), evalBatch, enc,
                     enc.dimension());
         } else {
-            SentenceEncoder enc = LiminalSupport.cached(LiminalSupport.encoder(LiminalSupport.encoderName(
-                    r.encoderId())), cache);
+            SentenceEncoder enc = LiminalSupport.cached(LiminalSupport.encoderFor(r.encoderId()), cache);
             if (!r.encoderFingerprint().isEmpty() && !enc.fingerprint().equals(r.encoderFingerprint())) {
                 throw new IllegalStateException(run + " was trained with encoder " + r.encoderId() + " (fingerprint "
                         + r.encoderFingerprint() + "), this Limbic's " + enc.modelId() + " differs");

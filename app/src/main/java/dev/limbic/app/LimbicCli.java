@@ -19,7 +19,12 @@ public final class LimbicCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new LimbicCli())
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The CLI as {@code main} runs it: a bad input ends in a one-line message and exit code 2, not a stack trace. */
+    static CommandLine commandLine() {
+        return new CommandLine(new LimbicCli())
                 .setExecutionExceptionHandler((ex, cmd, parsed) -> {
                     // a clear one-line message for the user; the stack trace only with -Dlimbic.debug=true
                     cmd.getErr().println("limbic " + cmd.getCommandName() + ": " + ex.getMessage());
@@ -27,9 +32,7 @@ public final class LimbicCli implements Runnable {
                         ex.printStackTrace(cmd.getErr());
                     }
                     return 2;
-                })
-                .execute(args);
-        System.exit(code);
+                });
     }
 
     static final class Version implements CommandLine.IVersionProvider {

@@ -46,11 +46,11 @@ final class PredictCommand implements Callable<Integer> {
         LiminalRun r = LiminalRun.open(dir, remember);
         SentenceEncoder enc;
         if (r.encoderFinetuned()) {
-            TransformerSentenceEncoder t = LiminalSupport.tunableMiniLm();
+            TransformerSentenceEncoder t = LiminalSupport.tunableMiniLm(LiminalSupport.layersOf(r.encoderId()));
             t.model().load(dir.resolve(LiminalTrainer.ENCODER), true);
             enc = t;
         } else {
-            enc = LiminalSupport.encoder(LiminalSupport.encoderName(r.encoderId()));
+            enc = LiminalSupport.encoderFor(r.encoderId());
         }
         for (String text : texts) {
             LiminalOutput o;

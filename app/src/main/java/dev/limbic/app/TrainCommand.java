@@ -41,7 +41,8 @@ final class TrainCommand implements Runnable {
     /** {@code limbic train liminal}: a LIMINAL TinyRecursiveModel on EmoBank. */
     @Command(name = "liminal", description = {
         "Train a LIMINAL TinyRecursiveModel (v1, v2, v3, v4 or v6) on EmoBank (MODELS.md §1): sentence vectors from "
-            + "all-MiniLM-L6-v2 (frozen and cached on disk, or fine-tuned with --finetune-encoder), targets scaled "
+            + "all-MiniLM-L6-v2 (every layer's mean-pooled tokens by default, see --layers; frozen and cached on disk, "
+            + "or fine-tuned with --finetune-encoder), targets scaled "
             + "(v − 3)/2; phase 1 AdamW 3e-3 with cosine to 1e-4, early stopping restoring the best weights; phase 2 "
             + "AdamW 1e-4. Validation on EmoBank dev, final metrics on the official test split (1–5 units).",
         "Writes OUT/log.csv, OUT/results.json, OUT/model.safetensors, OUT/checkpoint.safetensors (--resume "
@@ -87,6 +88,12 @@ final class TrainCommand implements Runnable {
                 description = "minilm (all-MiniLM-L6-v2) or charcode (the notebook's character-code encoder) "
                     + "(default: ${DEFAULT-VALUE})")
         String encoder;
+
+        @Option(names = "--layers", defaultValue = LiminalSupport.DEFAULT_LAYERS,
+                description = "MiniLM layers to pool: concat_all (every layer's mean, each L2-normalised, side by "
+                    + "side: 6 x 384), last (the sentence-transformers embedding), avg_last4, concat:i,j,... "
+                    + "(default: ${DEFAULT-VALUE})")
+        String layers;
 
         @Option(names = "--cache", description = "embedding cache folder (default: ~/.cache/limbic/embeddings)")
         Path cache;
@@ -147,14 +154,14 @@ final class TrainCommand implements Runnable {
                 if (!encoder.equals("minilm")) {
                     throw new IllegalArgumentException("--finetune-encoder needs --encoder minilm");
                 }
-                TransformerSentenceEncoder tunable = LiminalSupport.tunableMiniLm();
+                TransformerSentenceEncoder tunable = LiminalSupport.tunableMiniLm(layers);
                 System.err.println("limbic train liminal: fine-tuning " + tunable.modelId() + " (encoder lr "
                         + encoderLr + ")");
                 dataset = LiminalData.fromEmoBank(emobank, null, tunable.dimension());
                 trainer = new LiminalTrainer(cfg, dataset, tunable, tunable.modelId() + " (fine-tuned)",
                         tunable.fingerprint());
             } else {
-                SentenceEncoder enc = LiminalSupport.cached(LiminalSupport.encoder(encoder), cache);
+                SentenceEncoder enc = LiminalSupport.cached(LiminalSupport.encoder(encoder, layers), cache);
                 System.err.println("limbic train liminal: embedding EmoBank (" + emobank + ") with " + enc.modelId()
                         + " (cached)");
                 dataset = LiminalData.fromEmoBank(emobank, LiminalSupport.withProgress(enc, "embed"), 0);

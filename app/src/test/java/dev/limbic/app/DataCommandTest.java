@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class DataCommandTest {
 
@@ -18,7 +17,7 @@ class DataCommandTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     try {
       System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      int code = new CommandLine(new LimbicCli()).execute(args);
+      int code = LimbicCli.commandLine().execute(args);
       assertThat(code).as("exit code of limbic %s", String.join(" ", args)).isEqualTo(expectedCode);
     } finally {
       System.setOut(old);

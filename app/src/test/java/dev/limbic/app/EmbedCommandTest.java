@@ -26,7 +26,7 @@ class EmbedCommandTest {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     try {
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      CommandLine cli = new CommandLine(new LimbicCli());
+      CommandLine cli = LimbicCli.commandLine();
       cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
       cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
         cmd.getErr().println("limbic " + cmd.getCommandName() + ": " + ex.getMessage());

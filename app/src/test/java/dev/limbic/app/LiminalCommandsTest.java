@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** train liminal → eval → predict end to end on a tiny EmoBank the test writes, with the character-code encoder. */
 class LiminalCommandsTest {
@@ -28,7 +27,7 @@ class LiminalCommandsTest {
     try {
       System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
       System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = new CommandLine(new LimbicCli()).execute(args);
+      int code = LimbicCli.commandLine().execute(args);
       return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     } finally {
       System.setOut(oldOut);
@@ -91,6 +90,35 @@ class LiminalCommandsTest {
     Ran again = run("train", "liminal", "--version", "v6", "--encoder", "charcode", "--data", data.toString(),
         "--epochs", "2", "--phase2-epochs", "1", "--batch-size", "8", "--out", out.toString(), "--resume");
     assertThat(again.code()).as(again.err()).isZero();
+  }
+
+  @Test
+  void miniLmRunsRecordTheirLayersAndEvalRebuildsThem() throws Exception {
+    Path data = tinyEmoBank();
+    Path out = tmp.resolve("run-minilm");
+    Ran t = run("train", "liminal", "--version", "v1", "--data", data.toString(), "--epochs", "1",
+        "--phase2-epochs", "0", "--batch-size", "8", "--cache", tmp.resolve("cache").toString(), "--out",
+        out.toString());
+    assertThat(t.code()).as(t.err()).isZero();
+    assertThat(t.err()).contains("all-MiniLM-L6-v2/concat_all/mean/l2/max256");
+    Ran e = run("eval", "--run", out.toString(), "--data", data.toString(), "--cache", tmp.resolve("cache").toString());
+    assertThat(e.code()).as(e.err()).isZero();
+    assertThat(e.out()).contains("all-MiniLM-L6-v2/concat_all").contains("on EmoBank test, n=8");
+    Ran p = run("predict", "--run", out.toString(), "What a lovely day");
+    assertThat(p.code()).as(p.err()).isZero();
+    assertThat(p.out()).containsPattern("V [1-5]\\.\\d\\d");
+
+    Ran bad = run("train", "liminal", "--version", "v1", "--data", data.toString(), "--layers", "concat:1,9",
+        "--out", tmp.resolve("bad").toString());
+    assertThat(bad.code()).isNotZero();
+    assertThat(bad.err()).contains("--layers").contains("layer 9 does not exist").doesNotContain("\tat ");
+  }
+
+  @Test
+  void layersAreReadBackFromTheModelId() {
+    assertThat(LiminalSupport.layersOf("all-MiniLM-L6-v2/concat_all/mean/l2/max256")).isEqualTo("concat_all");
+    assertThat(LiminalSupport.layersOf("all-MiniLM-L6-v2/last/mean/l2/max256 (fine-tuned)")).isEqualTo("last");
+    assertThat(LiminalSupport.layersOf("all-MiniLM-L6-v2")).isEqualTo("last");
   }
 
   @Test

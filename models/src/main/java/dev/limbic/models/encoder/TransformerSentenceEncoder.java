@@ -63,6 +63,7 @@ public final class TransformerSentenceEncoder implements SentenceEncoder {
     this.normalize = normalize;
     this.maxLength = maxLength;
     this.batchSize = batchSize;
+    layers.blocks(model.config().numLayers());   // a concatenation of layers the model lacks fails here, not later
     model.eval();
   }
 
@@ -131,16 +132,16 @@ public final class TransformerSentenceEncoder implements SentenceEncoder {
   public Tensor embedIds(int[] ids, int[] types, int[] mask, String[][] tokens, int batch, int seq) {
     try (GradMode.Scope ignored = GradMode.noGrad()) {
       BertModel.Output out = model.forward(ids, types, mask, batch, seq);
-      Tensor states = layers.combine(out.hiddenStates());   // (B, T, H)
-      Tensor pooled = pooling.pool(states, mask, tokens);   // (B, H)
-      Tensor result = normalize ? TokenPooling.l2Normalize(pooled) : pooled;
+      Tensor states = layers.combine(out.hiddenStates());   // (B, T, D)
+      Tensor pooled = pooling.pool(states, mask, tokens);   // (B, D)
+      Tensor result = normalize ? normalized(pooled) : pooled;
       return result.dtype() == DType.F32 ? result.contiguous() : result.to(DType.F32);
     }
   }
 
   @Override
   public int dimension() {
-    return model.config().hidden();
+    return model.config().hidden() * layers.blocks(model.config().numLayers());
   }
 
   @Override
@@ -224,8 +225,19 @@ public final class TransformerSentenceEncoder implements SentenceEncoder {
     BatchEncoding batch = BatchEncoding.pad(encodings, tokenizer.padId());
     BertModel.Output out = model.forward(batch.ids(), batch.typeIds(), batch.attentionMask(), batch.batch(),
         batch.maxLen());
-    Tensor states = layers.combine(out.hiddenStates());   // (B, T, H)
-    Tensor pooled = pooling.pool(states, batch.attentionMask(), tokens);   // (B, H)
-    return normalize ? TokenPooling.l2Normalize(pooled) : pooled;
+    Tensor states = layers.combine(out.hiddenStates());   // (B, T, D)
+    Tensor pooled = pooling.pool(states, batch.attentionMask(), tokens);   // (B, D)
+    return normalize ? normalized(pooled) : pooled;
+  }
+
+  /** L2-normalises each row, or each layer's block of a row when layers are concatenated. {@code (B, D)}. */
+  private Tensor normalized(Tensor pooled) {
+    int blocks = layers.blocks(model.config().numLayers());
+    if (blocks == 1) {
+      return TokenPooling.l2Normalize(pooled);
+    }
+    int b = pooled.shape()[0];
+    int h = model.config().hidden();
+    return TokenPooling.l2Normalize(pooled.reshape(b, blocks, h)).reshape(b, blocks * h);   // (B, blocks, H)
   }
 }

@@ -99,6 +99,37 @@ class SentenceEncoderTest {
   }
 
   @Test
+  void concatenatedLayersAreNormalisedPerBlockAndEndWithTheUsualEmbedding() {
+    List<String> some = texts.subList(0, 7);
+    TransformerSentenceEncoder all = encoder.with(LayerCombination.concatAll(), TokenPooling.mean(), true);
+    assertThat(all.dimension()).isEqualTo(6 * 384);
+    assertThat(all.modelId()).isEqualTo("all-MiniLM-L6-v2/concat_all/mean/l2/max256");
+    assertThat(all.fingerprint()).isNotEqualTo(encoder.fingerprint());
+    float[] v = all.embed(some).toFloatArray();   // (7, 6·384)
+    float[] last = encoder.embed(some).toFloatArray();   // (7, 384)
+    float[] first = encoder.with(LayerCombination.concat(1), TokenPooling.mean(), true).embed(some).toFloatArray();
+    for (int r = 0; r < some.size(); r++) {
+      for (int b = 0; b < 6; b++) {
+        double norm = 0;
+        for (int d = 0; d < 384; d++) {
+          double x = v[r * 6 * 384 + b * 384 + d];
+          norm += x * x;
+        }
+        assertThat(Math.sqrt(norm)).as("row %d block %d", r, b).isCloseTo(1.0,
+            org.assertj.core.api.Assertions.within(1e-5));
+      }
+      for (int d = 0; d < 384; d++) {
+        assertThat(v[r * 6 * 384 + 5 * 384 + d]).isCloseTo(last[r * 384 + d],
+            org.assertj.core.api.Assertions.within(1e-6f));
+        assertThat(v[r * 6 * 384 + d]).isCloseTo(first[r * 384 + d], org.assertj.core.api.Assertions.within(1e-6f));
+      }
+    }
+    assertThat(all.embedTrainable(some.subList(0, 2)).shape()).containsExactly(2, 6 * 384);
+    assertThatThrownBy(() -> encoder.with(LayerCombination.concat(3, 9), TokenPooling.mean(), true))
+        .hasMessageContaining("layer 9 does not exist (the model has 6 layers");
+  }
+
+  @Test
   void missingWeightsJarNamesTheArtifact() throws IOException {
     try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
       assertThatThrownBy(() -> MiniLm.open(MiniLm.ONNX_RESOURCE, empty))
