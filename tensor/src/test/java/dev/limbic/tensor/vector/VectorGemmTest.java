@@ -243,6 +243,41 @@ class VectorGemmTest {
         }
     }
 
+    /** packA of a transposed A (rs = 1, the k rows far apart), full panels and a partial/half-height last panel. */
+    @Test
+    void packATransposedMatchesDefinition() {
+        Random rnd = new Random(501);
+        int acs = 1157;   // k-row stride: a layer width, odd
+        for (int mr : new int[] {4, 8}) {
+            for (int tailMr : new int[] {0, mr / 2}) {
+                for (int mc : new int[] {3, 8, 21, 24, 130}) {
+                    for (int kc : new int[] {1, 16, 37}) {
+                        float[] a = new float[5 + kc * acs];
+                        for (int i = 0; i < a.length; i++) {
+                            a[i] = rnd.nextFloat();
+                        }
+                        int mcPad = (mc + mr - 1) / mr * mr;
+                        float[] ap = new float[mcPad * kc];
+                        java.util.Arrays.fill(ap, Float.NaN);
+                        VectorGemm.packA(a, 5, 1, acs, mc, kc, mr, tailMr, ap);
+                        for (int i0 = 0; i0 < mc; i0 += mr) {
+                            int rows = Math.min(mr, mc - i0);
+                            int width = rows <= tailMr ? tailMr : mr;
+                            for (int p = 0; p < kc; p++) {
+                                for (int r = 0; r < width; r++) {
+                                    float want = r < rows ? a[5 + (i0 + r) + p * acs] : 0f;
+                                    assertThat(ap[i0 * kc + p * width + r])
+                                            .as("mr=%d tail=%d mc=%d kc=%d A(%d,%d)", mr, tailMr, mc, kc, i0 + r, p)
+                                            .isEqualTo(want);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** N wider than one NC block per thread, so the jc loop runs more than once. */
     @Test
     void wideNCrossesNcBlocks() {
