@@ -6,9 +6,9 @@ Inputs are random unit vectors (the rate does not depend on the values); 8,062 r
 drawn in shuffled batches of 32 as the trainer does. Prints one JSON line per version:
   {"version": "v6", "steps_per_s": ..., "ms_per_step": ..., "threads": 2, "torch": "..."}
 
-  /usr/bin/python3 tools/liminal/bench_train.py [--threads 2] [--seconds 10] [--versions v1,v6] [--input-dim 384]
+  /usr/bin/python3 tools/liminal/bench_train.py [--threads 2] [--seconds 10] [--versions v1,v6] [--input-dim 2304]
 
-`limbic bench --suite liminal` runs it beside the Java measurement of the same step.
+Compare with the steps/s in a Limbic run's results.json (training seconds only), measured in the same session.
 """
 import argparse
 import json
