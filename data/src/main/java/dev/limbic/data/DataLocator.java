@@ -254,7 +254,11 @@ public final class DataLocator {
 
     /** A folder inside (or being) the checkout; {@code ../shared/data} is looked for beside it and its parents. */
     public Builder checkoutStart(Path dir) {
-      checkoutStarts.add(Objects.requireNonNull(dir));
+      Path norm = Objects.requireNonNull(dir).toAbsolutePath().normalize();
+      // the working directory, limbic.home and the jar's folder are often the same place: search and report once
+      if (checkoutStarts.stream().noneMatch(d -> d.toAbsolutePath().normalize().equals(norm))) {
+        checkoutStarts.add(dir);
+      }
       return this;
     }
 

@@ -128,7 +128,8 @@ class DataLocatorTest {
   @Test
   void unsetEnvironmentAndMissingSharedFolderAreReportedInSearchOrder() throws IOException {
     Path start = Files.createDirectories(tmp.resolve("elsewhere/app/target"));
-    DataLocator locator = base().checkoutStart(start).build();
+    // the same folder given twice (working directory = the jar's folder) is searched and reported once
+    DataLocator locator = base().checkoutStart(start).checkoutStart(start.resolve("..").resolve("target")).build();
     assertThat(locator.find("goemotions")).isEmpty();
     assertThatThrownBy(() -> locator.locate("goemotions")).hasMessageContaining(
         "Looked in:\n"
