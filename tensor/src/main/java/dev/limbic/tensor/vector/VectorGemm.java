@@ -619,31 +619,7 @@ public final class VectorGemm {
      * the half-height kernel): ap[(i0*kc + p)*tailMr + r] there.
      */
     static void packA(float[] a, int base, int rs, int cs, int mc, int kc, int mr, int tailMr, float[] ap) {
-        int first = 0;
-        if (rs == 1 && cs != 1 && mc >= mr) {
-            // transposed A (a gradient gᵀ, attention's Pᵀ): A(i, p) runs along i, so walk it k row by k row — mc
-            // adjacent floats per step, sequential and one page at a time — and drop each run of MR into its
-            // panel. Panel by panel instead (MR floats per k step, cs floats apart) visits a new page on nearly
-            // every read when cs is a layer width, and cost ~6% of a MiniLM-sized encoder layer's training step.
-            int full = mc / mr;
-            first = full * mr;
-            boolean vec8 = mr == 8 && PACK_T8;
-            for (int p = 0; p < kc; p++) {
-                int src = base + p * cs;
-                int d = p * mr;
-                for (int ip = 0; ip < full; ip++) {
-                    int o = d + ip * mr * kc;
-                    if (vec8) {
-                        FloatVector.fromArray(S8, a, src + ip * 8).intoArray(ap, o);
-                    } else {
-                        for (int r = 0; r < mr; r++) {
-                            ap[o + r] = a[src + ip * mr + r];
-                        }
-                    }
-                }
-            }
-        }
-        for (int i0 = first; i0 < mc; i0 += mr) {
+        for (int i0 = 0; i0 < mc; i0 += mr) {
             int rows = Math.min(mr, mc - i0);
             int dst = i0 * kc;
             if (rows <= tailMr) {
@@ -699,10 +675,6 @@ public final class VectorGemm {
     static final boolean VECTOR_PACK_A = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512
             && !Boolean.getBoolean("limbic.gemm.scalarpacka");
     private static final VectorSpecies<Float> PS = FloatVector.SPECIES_512;
-    /** 8-float moves of the transposed-A packing, where 256-bit vectors are native (else a scalar loop). */
-    private static final VectorSpecies<Float> S8 = FloatVector.SPECIES_256;
-    static final boolean PACK_T8 = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256
-            && !Boolean.getBoolean("limbic.gemm.scalarpacka");
     private static final VectorSpecies<Integer> PI = IntVector.SPECIES_512;
     /**
      * (3 stages, lo/hi, 16) permute indexes for the 8 x 16 -> (16, 8) transpose; index i &lt; 16 picks lane i of
