@@ -284,16 +284,20 @@ public final class BenchRunner {
     }
 
     /**
-     * {@code heavy}: operations of 10-300 ms (layers, training loops) get 4 x 2 s of warm-up, because with 2 x 1 s
-     * C2 was still compiling the big forward/backward methods in the first measured iteration (one SNN run
-     * measured 343 ms there and 93-100 ms after).
+     * {@code heavy}: operations of 10-300 ms (layers, training loops) get {@value #HEAVY_WARMUP_ITERATIONS} x 2 s
+     * of warm-up. With 2 x 1 s C2 was still compiling the big forward/backward methods in the first measured
+     * iteration (one SNN run measured 343 ms there and 93-100 ms after); with 4 x 2 s the encoder layer's fwd+bwd
+     * still measured 133 ms in its first iteration and 92 ms in the second (its first call takes ~2.8 s, and a
+     * 30 s loop settles near 75-85 ms only after 10-20 s), so the average mixed warm-up into the figure.
      */
+    static final int HEAVY_WARMUP_ITERATIONS = 8;
+
     private static Collection<RunResult> jmh(Config config, Class<?> benchClass, String[] shapes, String tag,
                                              boolean heavy) throws RunnerException {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include("^" + benchClass.getName().replace(".", "\\.") + "\\.")
                 .forks(1)
-                .warmupIterations(heavy ? 4 : 2)
+                .warmupIterations(heavy ? HEAVY_WARMUP_ITERATIONS : 2)
                 .warmupTime(TimeValue.seconds(heavy ? 2 : 1))
                 .measurementIterations(config.quick() ? 3 : 5)
                 .measurementTime(TimeValue.seconds(heavy ? 2 : 1))
@@ -315,7 +319,7 @@ public final class BenchRunner {
         ChainedOptionsBuilder b = new OptionsBuilder()
                 .include(include)
                 .forks(1)
-                .warmupIterations(4)
+                .warmupIterations(HEAVY_WARMUP_ITERATIONS)
                 .warmupTime(TimeValue.seconds(2))
                 .measurementIterations(config.quick() ? 3 : 5)
                 .measurementTime(TimeValue.seconds(2))
@@ -348,7 +352,8 @@ public final class BenchRunner {
                 + "PyTorch 2 threads (../shared/peers, run just before Limbic)\n");
         int iters = config.quick() ? 3 : 5;
         sb.append("- JMH: 1 fork, average time; kernels: 2x1 s warm-up, ").append(iters)
-                .append("x1 s measurement; layers and training loops: 4x2 s warm-up, ").append(iters)
+                .append("x1 s measurement; layers and training loops: ").append(HEAVY_WARMUP_ITERATIONS)
+                .append("x2 s warm-up, ").append(iters)
                 .append("x2 s measurement\n");
         sb.append("- ratio = speed relative to the peer (>1: Limbic faster): GFLOP/s Limbic/peer, times peer/Limbic\n");
         sb.append("- kernel rows without a suffix go through the Tensor API and allocate their outputs (and gradients),"
