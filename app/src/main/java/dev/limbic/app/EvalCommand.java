@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         Evaluation ev;
         if (r.encoderFinetuned()) {
-            TransformerSentenceEncoder enc = LiminalSupport.tunableMiniLm(LiminalSupport.layersOf(r.encoderId()));
+            TransformerSentenceEncoder enc = LiminalSupport.miniLm(LiminalSupport.layersOf(r.encoderId()));
             enc.model().load(run.resolve(LiminalTrainer.ENCODER), true);
             LiminalData d = LiminalData.fromEmoBank(emobank, null, enc.dimension());
             ev = LiminalTrainer.evaluate(r.model(), split.equals("test") ? d.test() : d.dev(), evalBatch, enc,

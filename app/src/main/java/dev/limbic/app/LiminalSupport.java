@@ -19,8 +19,8 @@ final class LiminalSupport {
 
     /**
      * LIMINAL's default MiniLM features: every layer's mean-pooled tokens, each block L2-normalised, side by side
-     * (6 × 384). On EmoBank they lift v6's test r from 0.646/0.440/0.328 (the last layer's sentence embedding) to
-     * about 0.70/0.50/0.37; docs/liminal.md has the table.
+     * (6 × 384). On EmoBank (v6, seed 42, same session) they lift test r V/A/D from 0.655/0.354/0.270 (the last
+     * layer's sentence embedding) to 0.710/0.501/0.381; other seeds gain less. docs/liminal.md has the table.
      */
     static final String DEFAULT_LAYERS = "concat_all";
 
@@ -47,7 +47,8 @@ final class LiminalSupport {
         return parts.length > 1 ? parts[1] : "last";
     }
 
-    private static TransformerSentenceEncoder miniLm(String layers) throws IOException {
+    /** The bundled MiniLM with the named layer combination (frozen, or fine-tuned by the trainer). */
+    static TransformerSentenceEncoder miniLm(String layers) throws IOException {
         TransformerSentenceEncoder base = MiniLm.fromClasspath();
         try {
             LayerCombination combination = LayerCombination.byName(layers);
@@ -106,10 +107,6 @@ final class LiminalSupport {
         };
     }
 
-    /** The MiniLM encoder whose weights are fine-tuned, with the given layer combination. */
-    static TransformerSentenceEncoder tunableMiniLm(String layers) throws IOException {
-        return miniLm(layers);
-    }
 
     /** Scaled values |t| below this count as neutral for the emoji grid (0.1 on the 1–5 scale). */
     static final double NEUTRAL_BAND = 0.05;

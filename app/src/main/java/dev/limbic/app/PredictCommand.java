@@ -46,7 +46,7 @@ final class PredictCommand implements Callable<Integer> {
         LiminalRun r = LiminalRun.open(dir, remember);
         SentenceEncoder enc;
         if (r.encoderFinetuned()) {
-            TransformerSentenceEncoder t = LiminalSupport.tunableMiniLm(LiminalSupport.layersOf(r.encoderId()));
+            TransformerSentenceEncoder t = LiminalSupport.miniLm(LiminalSupport.layersOf(r.encoderId()));
             t.model().load(dir.resolve(LiminalTrainer.ENCODER), true);
             enc = t;
         } else {

@@ -154,7 +154,7 @@ final class TrainCommand implements Runnable {
                 if (!encoder.equals("minilm")) {
                     throw new IllegalArgumentException("--finetune-encoder needs --encoder minilm");
                 }
-                TransformerSentenceEncoder tunable = LiminalSupport.tunableMiniLm(layers);
+                TransformerSentenceEncoder tunable = LiminalSupport.miniLm(layers);
                 System.err.println("limbic train liminal: fine-tuning " + tunable.modelId() + " (encoder lr "
                         + encoderLr + ")");
                 dataset = LiminalData.fromEmoBank(emobank, null, tunable.dimension());
