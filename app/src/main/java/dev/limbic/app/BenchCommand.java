@@ -32,6 +32,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "bench-results", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--rounds", defaultValue = "1", description = "measure peers and Limbic this many times, "
+            + "alternating which goes first, and report the median ratio and its range (the machines here drift 2x "
+            + "within minutes; 3 gives a median worth quoting) (default: ${DEFAULT-VALUE})")
+    int rounds;
+
     @Override
     public Integer call() throws Exception {
         Path sharedDir = shared != null ? shared : defaultShared();
@@ -42,12 +47,16 @@ final class BenchCommand implements Callable<Integer> {
         if (!java.util.Set.of("all", "kernels", "nn", "encoders").contains(suite)) {
             throw new IllegalArgumentException("--suite must be kernels, nn, encoders or all, got '" + suite + "'");
         }
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+        }
         boolean all = suite.equals("all");
         String home = System.getProperty("limbic.home");
         Path ortJar = (home != null ? Path.of(home) : Path.of("").toAbsolutePath())
                 .resolve("peers-ort/target/limbic-peer-ort.jar");
         BenchRunner.run(new BenchRunner.Config(sharedDir, out, quick, !noPeers, Parallel.threads(),
-                all || suite.equals("kernels"), all || suite.equals("nn"), all || suite.equals("encoders"), ortJar),
+                all || suite.equals("kernels"), all || suite.equals("nn"), all || suite.equals("encoders"), ortJar,
+                rounds),
                 System.out);
         return 0;
     }

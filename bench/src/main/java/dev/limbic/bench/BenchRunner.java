@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -33,9 +34,25 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  */
 public final class BenchRunner {
 
-    /** What to run. {@code sharedDir} holds peers/; {@code outDir} receives JSON, logs and the report. */
+    /**
+     * What to run. {@code sharedDir} holds peers/; {@code outDir} receives JSON, logs and the report.
+     * {@code rounds}: how many times peers and Limbic are measured, alternating which goes first (see
+     * {@link #run}); 1 = one pass, peers first.
+     */
     public record Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads, boolean kernelSuite,
-                         boolean nnSuite, boolean encoderSuite, Path ortPeerJar) {
+                         boolean nnSuite, boolean encoderSuite, Path ortPeerJar, int rounds) {
+        public Config {
+            if (rounds < 1) {
+                throw new IllegalArgumentException("rounds must be >= 1, got " + rounds);
+            }
+        }
+
+        /** One round. */
+        public Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads, boolean kernelSuite,
+                      boolean nnSuite, boolean encoderSuite, Path ortPeerJar) {
+            this(sharedDir, outDir, quick, peers, threads, kernelSuite, nnSuite, encoderSuite, ortPeerJar, 1);
+        }
+
         /** Every suite. */
         public Config(Path sharedDir, Path outDir, boolean quick, boolean peers, int threads) {
             this(sharedDir, outDir, quick, peers, threads, true, true, true, null);
@@ -46,63 +63,158 @@ public final class BenchRunner {
                       boolean nnSuite) {
             this(sharedDir, outDir, quick, peers, threads, kernelSuite, nnSuite, false, null);
         }
+
+        Config withOutDir(Path dir) {
+            return new Config(sharedDir, dir, quick, peers, threads, kernelSuite, nnSuite, encoderSuite, ortPeerJar,
+                    rounds);
+        }
     }
 
-    /** One line of the report. {@code higherIsBetter}: GFLOP/s (ratio = Limbic/peer) vs times (peer/Limbic). */
+    /**
+     * One line of the report. {@code higherIsBetter}: GFLOP/s (ratio = Limbic/peer) vs times (peer/Limbic).
+     * {@code roundRatios}: the ratio of each round when several were run (then {@code limbic} and {@code peer} are
+     * the medians of the rounds' figures); empty for a single round.
+     */
     public record Row(String benchmark, String unit, double limbic, String peerName, double peer,
-                      boolean higherIsBetter) {
-        /** Speed relative to the peer: above 1 means Limbic is faster. NaN when the peer is missing. */
+                      boolean higherIsBetter, List<Double> roundRatios) {
+        public Row {
+            roundRatios = List.copyOf(roundRatios);
+        }
+
+        public Row(String benchmark, String unit, double limbic, String peerName, double peer,
+                   boolean higherIsBetter) {
+            this(benchmark, unit, limbic, peerName, peer, higherIsBetter, List.of());
+        }
+
+        /**
+         * Speed relative to the peer: above 1 means Limbic is faster. NaN when the peer is missing. Over several
+         * rounds, the median of the rounds' ratios (each taken from figures measured minutes apart, not the ratio
+         * of two medians that may come from different rounds).
+         */
         public double ratio() {
+            if (!roundRatios.isEmpty()) {
+                return median(roundRatios.stream().filter(r -> !Double.isNaN(r)).toList());
+            }
             if (Double.isNaN(peer) || Double.isNaN(limbic)) {
                 return Double.NaN;
             }
             return higherIsBetter ? limbic / peer : peer / limbic;
         }
+
+        /** Smallest and largest per-round ratio ({NaN, NaN} for a single round or a missing peer). */
+        public double[] ratioRange() {
+            double lo = Double.NaN;
+            double hi = Double.NaN;
+            for (double r : roundRatios) {
+                if (!Double.isNaN(r)) {
+                    lo = Double.isNaN(lo) ? r : Math.min(lo, r);
+                    hi = Double.isNaN(hi) ? r : Math.max(hi, r);
+                }
+            }
+            return new double[] {lo, hi};
+        }
+    }
+
+    /** Median of the values (NaN when empty); the mean of the middle two for an even count. */
+    static double median(List<Double> values) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = v.length;
+        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    }
+
+    /**
+     * Folds the rounds' rows (same benchmarks in the same order) into one row per benchmark: median Limbic and peer
+     * figures (NaNs left out) and every round's ratio.
+     */
+    static List<Row> combine(List<List<Row>> rounds) {
+        List<Row> first = rounds.get(0);
+        List<Row> out = new ArrayList<>();
+        for (int i = 0; i < first.size(); i++) {
+            Row proto = first.get(i);
+            List<Double> limbic = new ArrayList<>();
+            List<Double> peer = new ArrayList<>();
+            List<Double> ratios = new ArrayList<>();
+            for (List<Row> round : rounds) {
+                Row r = round.get(i);
+                if (!r.benchmark().equals(proto.benchmark())) {
+                    throw new IllegalStateException("rounds list different benchmarks at row " + i + ": '"
+                            + proto.benchmark() + "' and '" + r.benchmark() + "'");
+                }
+                if (!Double.isNaN(r.limbic())) {
+                    limbic.add(r.limbic());
+                }
+                if (!Double.isNaN(r.peer())) {
+                    peer.add(r.peer());
+                }
+                ratios.add(r.ratio());
+            }
+            out.add(new Row(proto.benchmark(), proto.unit(), median(limbic), proto.peerName(), median(peer),
+                    proto.higherIsBetter(), ratios));
+        }
+        return out;
     }
 
     private BenchRunner() {
     }
 
+    /**
+     * Runs the configured suites {@code config.rounds()} times and returns one row per benchmark. The peers run
+     * first in odd rounds and last in even ones, so a machine that drifts faster or slower over the run (these VMs
+     * move 2x within minutes) biases the rounds in opposite directions; each round's table goes to
+     * {@code <out>/round-N/}, and the combined table (median figures, median and range of the per-round ratios) to
+     * {@code <out>/bench-report.md}.
+     */
     public static List<Row> run(Config config, PrintStream out) throws IOException, RunnerException {
         Files.createDirectories(config.outDir());
-        List<Integer> estimates = new ArrayList<>();   // seconds per step, for the ETA
-        if (config.nnSuite()) {
-            estimates.addAll(config.peers() ? List.of(60, 90) : List.of(0, 0));
-        }
-        if (config.kernelSuite()) {
-            estimates.addAll(config.peers() ? List.of(20, 12, 5) : List.of(0, 0, 0));
-            estimates.addAll(List.of(config.quick() ? 40 : 80, 45, 45, 25));
-        }
-        if (config.nnSuite()) {
-            estimates.addAll(List.of(120, 180, 70, 130));
-        }
-        if (config.encoderSuite()) {
-            estimates.addAll(List.of(config.peers() ? 30 : 0, 100));
-        }
-        estimates.add(1);
-        Progress progress = new Progress(out, estimates.stream().mapToDouble(Integer::doubleValue).toArray());
-        PeerResults peers = new PeerResults();
-        if (config.peers()) {
-            peers = PeerResults.run(config.sharedDir().resolve("peers"), config.outDir().resolve("peers"),
-                    config.quick(), config.kernelSuite(), config.nnSuite(), progress);
-        } else {
-            progress.step("peers skipped (--no-peers)");
-            for (int i = 1; i < (config.nnSuite() ? 2 : 0) + (config.kernelSuite() ? 3 : 0); i++) {
-                progress.step("");
+        Progress progress = new Progress(out, estimates(config));
+        List<List<Row>> rounds = new ArrayList<>();
+        PeerResults lastPeers = null;
+        List<String> problems = new ArrayList<>();   // every round's, for the combined report
+        for (int round = 1; round <= config.rounds(); round++) {
+            Config rc = config.rounds() == 1 ? config : config.withOutDir(config.outDir().resolve("round-" + round));
+            Files.createDirectories(rc.outDir());
+            boolean peersFirst = round % 2 == 1;
+            PeerResults peers = peersFirst ? runPeers(rc, progress) : null;
+            List<Function<PeerResults, Row>> pending = new ArrayList<>();
+            if (config.kernelSuite()) {
+                kernelSuite(rc, progress, pending);
+            }
+            if (config.nnSuite()) {
+                nnSuite(rc, progress, pending);
+            }
+            if (config.encoderSuite() && peersFirst) {
+                runOrtPeer(rc, peers, progress);
+            }
+            if (config.encoderSuite()) {
+                encoderSuite(rc, progress, pending);
+            }
+            if (!peersFirst) {
+                peers = runPeers(rc, progress);
+                if (config.encoderSuite()) {
+                    runOrtPeer(rc, peers, progress);
+                }
+            }
+            List<Row> rows = new ArrayList<>();
+            for (Function<PeerResults, Row> row : pending) {
+                rows.add(row.apply(peers));
+            }
+            rounds.add(rows);
+            for (String problem : peers.problems) {
+                problems.add(config.rounds() > 1 ? "round " + round + ": " + problem : problem);
+            }
+            lastPeers = peers;
+            if (config.rounds() > 1) {
+                writeAtomically(rc.outDir().resolve("bench-report.md"), render(rows, peers, rc));
             }
         }
-        List<Row> rows = new ArrayList<>();
-        if (config.kernelSuite()) {
-            kernelSuite(config, peers, progress, rows);
-        }
-        if (config.nnSuite()) {
-            nnSuite(config, peers, progress, rows);
-        }
-        if (config.encoderSuite()) {
-            encoderSuite(config, peers, progress, rows);
-        }
         progress.step("report");
-        String report = render(rows, peers, config);
+        List<Row> rows = rounds.size() == 1 ? rounds.get(0) : combine(rounds);
+        lastPeers.problems.clear();
+        lastPeers.problems.addAll(problems);
+        String report = render(rows, lastPeers, config);
         out.println();
         out.println(report);
         writeAtomically(config.outDir().resolve("bench-report.md"), report);
@@ -112,7 +224,44 @@ public final class BenchRunner {
         return rows;
     }
 
-    private static void kernelSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+    /** Seconds per progress step, for the ETA, in the order {@link #run} takes them. */
+    private static double[] estimates(Config config) {
+        List<Integer> round = new ArrayList<>();
+        if (config.nnSuite()) {
+            round.addAll(config.peers() ? List.of(60, 90) : List.of(0, 0));
+        }
+        if (config.kernelSuite()) {
+            round.addAll(config.peers() ? List.of(20, 12, 5) : List.of(0, 0, 0));
+            round.addAll(List.of(config.quick() ? 40 : 80, 45, 45, 25));
+        }
+        if (config.nnSuite()) {
+            round.addAll(List.of(120, 180, 70, 130));
+        }
+        if (config.encoderSuite()) {
+            round.addAll(List.of(config.peers() ? 30 : 0, 100));
+        }
+        List<Integer> all = new ArrayList<>();
+        for (int r = 0; r < config.rounds(); r++) {
+            all.addAll(round);   // the same steps, in another order in even rounds: the total is what matters
+        }
+        all.add(1);
+        return all.stream().mapToDouble(Integer::doubleValue).toArray();
+    }
+
+    private static PeerResults runPeers(Config config, Progress progress) throws IOException {
+        if (config.peers()) {
+            return PeerResults.run(config.sharedDir().resolve("peers"), config.outDir().resolve("peers"),
+                    config.quick(), config.kernelSuite(), config.nnSuite(), progress);
+        }
+        progress.step("peers skipped (--no-peers)");
+        for (int i = 1; i < (config.nnSuite() ? 2 : 0) + (config.kernelSuite() ? 3 : 0); i++) {
+            progress.step("");
+        }
+        return new PeerResults();
+    }
+
+    /** Rows are functions of the peers' results, which may be measured after Limbic's (even rounds). */
+    private static void kernelSuite(Config config, Progress progress, List<Function<PeerResults, Row>> rows)
             throws RunnerException {
         String[] shapes = config.quick()
                 ? new String[] {"64x64x64", "256x256x256", "1024x1024x1024", "32x384x384", "32x768x3072",
@@ -134,35 +283,38 @@ public final class BenchRunner {
         for (String s : shapes) {
             Double us = gemmUs.get(s);
             double gflops = us == null ? Double.NaN : SgemmBench.flops(s) / (us * 1e-6) / 1e9;
-            rows.add(new Row("SGEMM " + gemmLabel(s), "GFLOP/s", gflops, "OpenBLAS (numpy)",
-                    peers.sgemmGflops.getOrDefault(s, Double.NaN), true));
+            rows.add(p -> new Row("SGEMM " + gemmLabel(s), "GFLOP/s", gflops, "OpenBLAS (numpy)",
+                    p.sgemmGflops.getOrDefault(s, Double.NaN), true));
         }
         Map<String, Double> kernelMs = scores(kernels);
-        addKernel(rows, kernelMs, peers, "softmaxInfer", "softmax 4096x512 infer", "softmax|infer");
-        addKernel(rows, kernelMs, peers, "softmaxFwdBwd", "softmax 4096x512 fwd+bwd", "softmax|fwd_bwd");
-        addKernel(rows, kernelMs, peers, "layerNormInfer", "layer_norm 4096x768 infer", "layernorm|infer");
-        addKernel(rows, kernelMs, peers, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd", "layernorm|fwd_bwd");
-        addKernel(rows, kernelMs, peers, "geluInfer", "GELU (erf) 4M infer", "gelu|infer");
-        addKernel(rows, kernelMs, peers, "geluFwdBwd", "GELU (erf) 4M fwd+bwd", "gelu|fwd_bwd");
+        addKernel(rows, kernelMs, "softmaxInfer", "softmax 4096x512 infer", "softmax|infer");
+        addKernel(rows, kernelMs, "softmaxFwdBwd", "softmax 4096x512 fwd+bwd", "softmax|fwd_bwd");
+        addKernel(rows, kernelMs, "layerNormInfer", "layer_norm 4096x768 infer", "layernorm|infer");
+        addKernel(rows, kernelMs, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd", "layernorm|fwd_bwd");
+        addKernel(rows, kernelMs, "geluInfer", "GELU (erf) 4M infer", "gelu|infer");
+        addKernel(rows, kernelMs, "geluFwdBwd", "GELU (erf) 4M fwd+bwd", "gelu|fwd_bwd");
         Map<String, Double> onlyMs = scores(kernelsOnly);
         String pre = " (kernel, preallocated output)";
-        addKernel(rows, onlyMs, peers, "softmaxInfer", "softmax 4096x512 infer" + pre, "softmax|infer");
-        addKernel(rows, onlyMs, peers, "softmaxFwdBwd", "softmax 4096x512 fwd+bwd" + pre, "softmax|fwd_bwd");
-        addKernel(rows, onlyMs, peers, "layerNormInfer", "layer_norm 4096x768 infer" + pre, "layernorm|infer");
-        addKernel(rows, onlyMs, peers, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd" + pre, "layernorm|fwd_bwd");
-        addKernel(rows, onlyMs, peers, "geluInfer", "GELU (erf) 4M infer" + pre, "gelu|infer");
-        addKernel(rows, onlyMs, peers, "geluFwdBwd", "GELU (erf) 4M fwd+bwd" + pre, "gelu|fwd_bwd");
+        addKernel(rows, onlyMs, "softmaxInfer", "softmax 4096x512 infer" + pre, "softmax|infer");
+        addKernel(rows, onlyMs, "softmaxFwdBwd", "softmax 4096x512 fwd+bwd" + pre, "softmax|fwd_bwd");
+        addKernel(rows, onlyMs, "layerNormInfer", "layer_norm 4096x768 infer" + pre, "layernorm|infer");
+        addKernel(rows, onlyMs, "layerNormFwdBwd", "layer_norm 4096x768 fwd+bwd" + pre, "layernorm|fwd_bwd");
+        addKernel(rows, onlyMs, "geluInfer", "GELU (erf) 4M infer" + pre, "gelu|infer");
+        addKernel(rows, onlyMs, "geluFwdBwd", "GELU (erf) 4M fwd+bwd" + pre, "gelu|fwd_bwd");
         Map<String, Double> overheadUs = scores(overhead);
-        rows.add(new Row("op overhead: a + b, no grad (4x4)", "us", overheadUs.getOrDefault("addNoGrad", Double.NaN),
-                "PyTorch", peers.overheadUs.getOrDefault("torch: a + b (no grad tensors)", Double.NaN), false));
-        rows.add(new Row("autograd: record one tiny op (a + b)", "us", overheadUs.getOrDefault("addRecorded", Double.NaN),
-                "PyTorch", peers.overheadUs.getOrDefault("torch: a + b, requires_grad (records graph)", Double.NaN), false));
-        rows.add(new Row("autograd: (a + b).sum().backward()", "us", overheadUs.getOrDefault("addSumBackward", Double.NaN),
-                "PyTorch", peers.overheadUs.getOrDefault("torch: (a + b).sum().backward()", Double.NaN), false));
+        String[][] overheadRows = {
+            {"op overhead: a + b, no grad (4x4)", "addNoGrad", "torch: a + b (no grad tensors)"},
+            {"autograd: record one tiny op (a + b)", "addRecorded", "torch: a + b, requires_grad (records graph)"},
+            {"autograd: (a + b).sum().backward()", "addSumBackward", "torch: (a + b).sum().backward()"},
+        };
+        for (String[] o : overheadRows) {
+            rows.add(p -> new Row(o[0], "us", overheadUs.getOrDefault(o[1], Double.NaN), "PyTorch",
+                    p.overheadUs.getOrDefault(o[2], Double.NaN), false));
+        }
     }
 
     /** Layers (PyTorch's torch_kernels.py cases) and the training loops (torch_training.py, 2 threads). */
-    private static void nnSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+    private static void nnSuite(Config config, Progress progress, List<Function<PeerResults, Row>> rows)
             throws RunnerException {
         progress.step("Limbic: LSTM layers (JMH)");
         Map<String, Double> lstm = scores(jmh(config, LstmBench.class, null, "lstm", true));
@@ -182,8 +334,8 @@ public final class BenchRunner {
             {"lstmTinyFwdBwd", "LSTM tiny fwd+bwd", "lstm tiny|fwd_bwd"},
         };
         for (String[] l : layers) {
-            rows.add(new Row(l[1], "ms", lstm.getOrDefault(l[0], Double.NaN), "PyTorch",
-                    peers.layerMs.getOrDefault(l[2], Double.NaN), false));
+            rows.add(p -> new Row(l[1], "ms", lstm.getOrDefault(l[0], Double.NaN), "PyTorch",
+                    p.layerMs.getOrDefault(l[2], Double.NaN), false));
         }
         String[][] att = {
             {"mhaInfer", "MHA B8 T128 d384 h6 infer", "mha self-attn|infer"},
@@ -194,20 +346,20 @@ public final class BenchRunner {
             {"encoderSmallFwdBwd", "encoder layer B1 T32 fwd+bwd", "encoder layer (minilm) b1 t32|fwd_bwd"},
         };
         for (String[] a : att) {
-            rows.add(new Row(a[1], "ms", attention.getOrDefault(a[0], Double.NaN), "PyTorch",
-                    peers.layerMs.getOrDefault(a[2], Double.NaN), false));
+            rows.add(p -> new Row(a[1], "ms", attention.getOrDefault(a[0], Double.NaN), "PyTorch",
+                    p.layerMs.getOrDefault(a[2], Double.NaN), false));
         }
         double mlpMs = training.getOrDefault("mlpEpoch", Double.NaN);
-        rows.add(new Row("(a) MLP 384-256-4 AdamW, batch 32", "samples/s",
+        rows.add(p -> new Row("(a) MLP 384-256-4 AdamW, batch 32", "samples/s",
                 TrainingWorkloads.Mlp.SAMPLES / (mlpMs / 1e3), "PyTorch",
-                peers.training.getOrDefault("(a) MLP 384-256-4 AdamW|manual randperm indexing", Double.NaN), true));
-        rows.add(new Row("(b) tiny recursive model, AdamW + clip", "steps/s",
+                p.training.getOrDefault("(a) MLP 384-256-4 AdamW|manual randperm indexing", Double.NaN), true));
+        rows.add(p -> new Row("(b) tiny recursive model, AdamW + clip", "steps/s",
                 TrainingWorkloads.Recursive.STEPS / (training.getOrDefault("recursiveSteps", Double.NaN) / 1e3),
-                "PyTorch", peers.training.getOrDefault(
+                "PyTorch", p.training.getOrDefault(
                         "(b) tiny recursive (3 iters) AdamW+clip|batch 16, 1..8 tokens", Double.NaN), true));
-        rows.add(new Row("(c) LSTM classifier + focal, AdamW", "steps/s",
+        rows.add(p -> new Row("(c) LSTM classifier + focal, AdamW", "steps/s",
                 TrainingWorkloads.LstmClassifier.STEPS / (training.getOrDefault("lstmSteps", Double.NaN) / 1e3),
-                "PyTorch", peers.training.getOrDefault(
+                "PyTorch", p.training.getOrDefault(
                         "(c) LSTM classifier + focal, AdamW|seq 10, batch 32, h128", Double.NaN), true));
         String snnKey = "(d) LIF SNN 5 pops, T=100, B=32|";
         String[][] spiking = {
@@ -219,8 +371,8 @@ public final class BenchRunner {
             {"fusedFwdBwd", "(d) SNN fused 384-wide: fwd+bwd", "fused 384-wide middle: fwd+bwd"},
         };
         for (String[] d : spiking) {
-            rows.add(new Row(d[1], "ms/batch", snn.getOrDefault(d[0], Double.NaN), "PyTorch",
-                    peers.training.getOrDefault(snnKey + d[2], Double.NaN), false));
+            rows.add(p -> new Row(d[1], "ms/batch", snn.getOrDefault(d[0], Double.NaN), "PyTorch",
+                    p.training.getOrDefault(snnKey + d[2], Double.NaN), false));
         }
     }
 
@@ -228,15 +380,9 @@ public final class BenchRunner {
      * all-MiniLM-L6-v2 sentences/s against ONNX Runtime (Java, same thread count) on the same token ids: natural
      * lengths at batch 1, and 128 tokens at batch 1, 8 and 32.
      */
-    private static void encoderSuite(Config config, PeerResults peers, Progress progress, List<Row> rows)
+    private static void encoderSuite(Config config, Progress progress, List<Function<PeerResults, Row>> rows)
             throws RunnerException, IOException {
         Path refs = config.sharedDir().resolve("refs").resolve("minilm");
-        if (config.peers()) {
-            progress.step("peers: ONNX Runtime (Java) MiniLM, " + config.threads() + " threads");
-            peers.runOrt(config.ortPeerJar(), refs, config.threads(), config.quick(), config.outDir().resolve("peers"));
-        } else {
-            progress.step("");
-        }
         progress.step("Limbic: MiniLM sentences/s (JMH)");
         String refsArg = "-D" + MiniLmBench.REFS_PROPERTY + "=" + refs.toAbsolutePath();
         Map<String, Double> natural = scores(jmh(config, "^" + MiniLmBench.class.getName().replace(".", "\\.")
@@ -248,20 +394,31 @@ public final class BenchRunner {
         }
         int sentences = Files.isDirectory(refs) ? MiniLmBench.naturalCount(refs) : 0;
         String peer = "ONNX Runtime (Java)";
-        rows.add(new Row("MiniLM-L6 natural lengths (" + sentences + " sentences, mean 19 tokens), batch 1",
+        rows.add(p -> new Row("MiniLM-L6 natural lengths (" + sentences + " sentences, mean 19 tokens), batch 1",
                 "sentences/s", sentences / (natural.getOrDefault("naturalB1", Double.NaN) / 1e3), peer,
-                peers.ortSentencesPerSecond.getOrDefault("natural_b1", Double.NaN), true));
+                p.ortSentencesPerSecond.getOrDefault("natural_b1", Double.NaN), true));
         for (String b : new String[] {"1", "8", "32"}) {
-            rows.add(new Row("MiniLM-L6 128 tokens, batch " + b, "sentences/s",
+            rows.add(p -> new Row("MiniLM-L6 128 tokens, batch " + b, "sentences/s",
                     Integer.parseInt(b) / (fixed.getOrDefault(b, Double.NaN) / 1e3), peer,
-                    peers.ortSentencesPerSecond.getOrDefault("fixed128_b" + b, Double.NaN), true));
+                    p.ortSentencesPerSecond.getOrDefault("fixed128_b" + b, Double.NaN), true));
         }
     }
 
-    private static void addKernel(List<Row> rows, Map<String, Double> limbic, PeerResults peers, String method,
+    /** The ONNX Runtime peer of the encoder suite (a progress step either way). */
+    private static void runOrtPeer(Config config, PeerResults peers, Progress progress) throws IOException {
+        if (config.peers()) {
+            progress.step("peers: ONNX Runtime (Java) MiniLM, " + config.threads() + " threads");
+            peers.runOrt(config.ortPeerJar(), config.sharedDir().resolve("refs").resolve("minilm"), config.threads(),
+                    config.quick(), config.outDir().resolve("peers"));
+        } else {
+            progress.step("");
+        }
+    }
+
+    private static void addKernel(List<Function<PeerResults, Row>> rows, Map<String, Double> limbic, String method,
                                   String label, String peerKey) {
-        rows.add(new Row(label, "ms", limbic.getOrDefault(method, Double.NaN), "PyTorch",
-                peers.kernelMs.getOrDefault(peerKey, Double.NaN), false));
+        rows.add(p -> new Row(label, "ms", limbic.getOrDefault(method, Double.NaN), "PyTorch",
+                p.kernelMs.getOrDefault(peerKey, Double.NaN), false));
     }
 
     private static Map<String, Double> scores(Collection<RunResult> results) {
@@ -346,10 +503,19 @@ public final class BenchRunner {
         if (config.encoderSuite()) {
             sb.append("- MiniLM rows: the real all-MiniLM-L6-v2 on the token ids of ../shared/refs/minilm (no tokenizer"
                     + " timed), mean pooling + L2 included; peer: ONNX Runtime 1.20.0 Java, full graph optimisation, "
-                    + "intra-op threads = limbic.threads, run just before Limbic\n");
+                    + "intra-op threads = limbic.threads\n");
         }
         sb.append("- peer BLAS: ").append(peers.blas).append("; peers: OpenBLAS via numpy `np.matmul(out=)`, "
-                + "PyTorch 2 threads (../shared/peers, run just before Limbic)\n");
+                + "PyTorch 2 threads (../shared/peers)\n");
+        boolean combined = rows.stream().anyMatch(r -> !r.roundRatios().isEmpty());
+        if (combined) {
+            sb.append("- ").append(config.rounds()).append(" rounds, the peers measured before Limbic in odd rounds "
+                    + "and after it in even ones; Limbic and peer columns are the medians of the rounds' figures, "
+                    + "ratio is the median of the rounds' ratios (each from one round's pair), range their min-max; "
+                    + "each round's table is in round-N/bench-report.md\n");
+        } else {
+            sb.append("- one round: the peers measured just before Limbic\n");
+        }
         int iters = config.quick() ? 3 : 5;
         sb.append("- JMH: 1 fork, average time; kernels: 2x1 s warm-up, ").append(iters)
                 .append("x1 s measurement; layers and training loops: ").append(HEAVY_WARMUP_ITERATIONS)
@@ -359,14 +525,20 @@ public final class BenchRunner {
         sb.append("- kernel rows without a suffix go through the Tensor API and allocate their outputs (and gradients),"
                 + " as torch does; '(kernel, preallocated output)' rows call the backend with reused buffers. The gap"
                 + " is the JVM zeroing every fresh array (~1 ms per 8 MB), which torch's caching allocator avoids.\n\n");
-        sb.append("| benchmark | unit | Limbic | peer | peer figure | ratio |\n");
-        sb.append("|---|---|---:|---|---:|---:|\n");
+        sb.append(combined ? "| benchmark | unit | Limbic | peer | peer figure | ratio | range |\n"
+                : "| benchmark | unit | Limbic | peer | peer figure | ratio |\n");
+        sb.append(combined ? "|---|---|---:|---|---:|---:|---:|\n" : "|---|---|---:|---|---:|---:|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.benchmark()).append(" | ").append(r.unit()).append(" | ")
                     .append(fmt(r.limbic())).append(" | ").append(r.peerName()).append(" | ")
                     .append(fmt(r.peer())).append(" | ")
-                    .append(Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.ratio()))
-                    .append(" |\n");
+                    .append(Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2fx", r.ratio()));
+            if (combined) {
+                double[] range = r.ratioRange();
+                sb.append(" | ").append(Double.isNaN(range[0]) ? "-"
+                        : String.format(Locale.ROOT, "%.2f-%.2fx", range[0], range[1]));
+            }
+            sb.append(" |\n");
         }
         if (!peers.problems.isEmpty()) {
             sb.append("\nPeer problems (their columns show '-'):\n");

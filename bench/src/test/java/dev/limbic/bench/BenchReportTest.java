@@ -1,6 +1,7 @@
 package dev.limbic.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,52 @@ class BenchReportTest {
         assertThat(new BenchRunner.Row("g", "GFLOP/s", 200, "p", 100, true).ratio()).isEqualTo(2.0);
         assertThat(new BenchRunner.Row("t", "ms", 2, "p", 1, false).ratio()).isEqualTo(0.5);
         assertThat(new BenchRunner.Row("t", "ms", 2, "p", Double.NaN, false).ratio()).isNaN();
+    }
+
+    @Test
+    void roundsFoldIntoMedianFiguresAndTheMedianOfTheirOwnRatios() {
+        // round 3's Limbic figure is the fastest and its peer the slowest: a ratio of medians would mix rounds
+        List<List<BenchRunner.Row>> rounds = List.of(
+                List.of(new BenchRunner.Row("enc", "ms", 80, "PyTorch", 72, false),
+                        new BenchRunner.Row("gemm", "GFLOP/s", 200, "OpenBLAS", Double.NaN, true)),
+                List.of(new BenchRunner.Row("enc", "ms", 90, "PyTorch", 99, false),
+                        new BenchRunner.Row("gemm", "GFLOP/s", 220, "OpenBLAS", 200, true)),
+                List.of(new BenchRunner.Row("enc", "ms", 70, "PyTorch", 140, false),
+                        new BenchRunner.Row("gemm", "GFLOP/s", 210, "OpenBLAS", 300, true)));
+        List<BenchRunner.Row> combined = BenchRunner.combine(rounds);
+        BenchRunner.Row enc = combined.get(0);
+        assertThat(enc.limbic()).isEqualTo(80);
+        assertThat(enc.peer()).isEqualTo(99);
+        assertThat(enc.roundRatios()).containsExactly(0.9, 1.1, 2.0);
+        assertThat(enc.ratio()).isEqualTo(1.1);
+        assertThat(enc.ratioRange()).containsExactly(0.9, 2.0);
+        BenchRunner.Row gemm = combined.get(1);
+        assertThat(gemm.limbic()).isEqualTo(210);
+        assertThat(gemm.peer()).isEqualTo(250);   // the missing round is left out, the two others averaged
+        assertThat(gemm.ratio()).isCloseTo((1.1 + 0.7) / 2, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(BenchRunner.median(List.of())).isNaN();
+    }
+
+    @Test
+    void roundsThatListDifferentBenchmarksAreRefused() {
+        assertThatThrownBy(() -> BenchRunner.combine(List.of(
+                List.of(new BenchRunner.Row("a", "ms", 1, "p", 1, false)),
+                List.of(new BenchRunner.Row("b", "ms", 1, "p", 1, false)))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'a' and 'b'");
+    }
+
+    @Test
+    void theCombinedReportShowsEachRatioRange(@TempDir Path dir) {
+        List<BenchRunner.Row> combined = BenchRunner.combine(List.of(
+                List.of(new BenchRunner.Row("enc", "ms", 80, "PyTorch", 72, false)),
+                List.of(new BenchRunner.Row("enc", "ms", 90, "PyTorch", 99, false))));
+        BenchRunner.Config config = new BenchRunner.Config(dir, dir, true, true, 2, false, true, false, null, 2);
+        String md = BenchRunner.render(combined, new PeerResults(), config);
+        assertThat(md).contains("| benchmark | unit | Limbic | peer | peer figure | ratio | range |")
+                .contains("| enc | ms | 85.000 | PyTorch | 85.500 | 1.00x | 0.90-1.10x |")
+                .contains("2 rounds, the peers measured before Limbic in odd rounds");
+        assertThatThrownBy(() -> new BenchRunner.Config(dir, dir, true, true, 2, false, true, false, null, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rounds must be >= 1");
     }
 
     @Test
