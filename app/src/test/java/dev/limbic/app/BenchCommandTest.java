@@ -2,9 +2,6 @@ package dev.limbic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -12,30 +9,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** Bad arguments to {@code limbic bench} are refused in one line before anything is measured. */
 class BenchCommandTest {
 
-  private record Ran(int code, String err) {}
-
-  private static Ran run(String... args) {
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = LimbicCli.commandLine().execute(args);
-      return new Ran(code, err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(oldErr);
-    }
-  }
-
   @Test
   void zeroRoundsIsRefusedWithTheOptionNamed(@TempDir Path out) {
-    Ran r = run("bench", "--no-peers", "--rounds", "0", "--out", out.toString());
+    CliRun r = CliRun.run("bench", "--no-peers", "--rounds", "0", "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--rounds must be at least 1, got 0").doesNotContain("\tat ");
   }
 
   @Test
   void anUnknownSuiteIsRefusedWithTheChoices(@TempDir Path out) {
-    Ran r = run("bench", "--no-peers", "--suite", "gpu", "--out", out.toString());
+    CliRun r = CliRun.run("bench", "--no-peers", "--suite", "gpu", "--out", out.toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("--suite must be kernels, nn, encoders or all, got 'gpu'").doesNotContain("\tat ");
   }

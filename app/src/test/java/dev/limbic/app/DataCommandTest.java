@@ -2,9 +2,6 @@ package dev.limbic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -13,16 +10,9 @@ import org.junit.jupiter.api.io.TempDir;
 class DataCommandTest {
 
   private static String run(int expectedCode, String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
-      int code = LimbicCli.commandLine().execute(args);
-      assertThat(code).as("exit code of limbic %s", String.join(" ", args)).isEqualTo(expectedCode);
-    } finally {
-      System.setOut(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    CliRun r = CliRun.run(args);
+    assertThat(r.code()).as("exit code of limbic %s", String.join(" ", args)).isEqualTo(expectedCode);
+    return r.out();
   }
 
   @Test

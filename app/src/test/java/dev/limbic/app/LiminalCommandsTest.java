@@ -2,9 +2,6 @@ package dev.limbic.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,24 +13,6 @@ class LiminalCommandsTest {
 
   @TempDir
   Path tmp;
-
-  private record Ran(int code, String out, String err) {}
-
-  private static Ran run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = LimbicCli.commandLine().execute(args);
-      return new Ran(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
 
   private Path tinyEmoBank() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("data").resolve("emobank"));
@@ -56,7 +35,7 @@ class LiminalCommandsTest {
 
   @Test
   void withoutTheDataItSaysHowToGetItAndExitsWithTwo() {
-    Ran r = run("train", "liminal", "--version", "v1", "--data", tmp.resolve("nothing").toString());
+    CliRun r = CliRun.run("train", "liminal", "--version", "v1", "--data", tmp.resolve("nothing").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("emobank").contains("./limbic data download emobank").contains("LIMBIC_DATA")
         .doesNotContain("Exception").doesNotContain("\tat ");
@@ -66,8 +45,8 @@ class LiminalCommandsTest {
   void trainEvalPredictEndToEnd() throws Exception {
     Path data = tinyEmoBank();
     Path out = tmp.resolve("run");
-    Ran t = run("train", "liminal", "--version", "v6", "--encoder", "charcode", "--data", data.toString(), "--epochs",
-        "2", "--phase2-epochs", "1", "--batch-size", "8", "--out", out.toString());
+    CliRun t = CliRun.run("train", "liminal", "--version", "v6", "--encoder", "charcode", "--data", data.toString(),
+        "--epochs", "2", "--phase2-epochs", "1", "--batch-size", "8", "--out", out.toString());
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.out()).contains("Pearson r").contains("Hope");
     assertThat(t.err()).contains("epoch   3 (phase 2)").contains("phase 1");
@@ -77,17 +56,17 @@ class LiminalCommandsTest {
     assertThat(out.resolve("pictures").resolve("heartbeat.html")).exists();
     assertThat(t.out()).contains("pictures: ");
 
-    Ran e = run("eval", "--run", out.toString(), "--data", data.toString());
+    CliRun e = CliRun.run("eval", "--run", out.toString(), "--data", data.toString());
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.out()).contains("on EmoBank test, n=8").contains("overall").contains("Hope/Faith/Love");
 
-    Ran p = run("predict", "--run", out.toString(), "I am so happy today");
+    CliRun p = CliRun.run("predict", "--run", out.toString(), "I am so happy today");
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(p.out()).contains("I am so happy today").containsPattern("V [1-5]\\.\\d\\d  A [1-5]\\.\\d\\d  D")
         .contains("confidence per iteration:").contains("SoulKernel  Hope");
 
     // --resume on a finished run trains nothing more and reports the same figures
-    Ran again = run("train", "liminal", "--version", "v6", "--encoder", "charcode", "--data", data.toString(),
+    CliRun again = CliRun.run("train", "liminal", "--version", "v6", "--encoder", "charcode", "--data", data.toString(),
         "--epochs", "2", "--phase2-epochs", "1", "--batch-size", "8", "--out", out.toString(), "--resume");
     assertThat(again.code()).as(again.err()).isZero();
   }
@@ -96,19 +75,20 @@ class LiminalCommandsTest {
   void miniLmRunsRecordTheirLayersAndEvalRebuildsThem() throws Exception {
     Path data = tinyEmoBank();
     Path out = tmp.resolve("run-minilm");
-    Ran t = run("train", "liminal", "--version", "v1", "--data", data.toString(), "--epochs", "1",
+    CliRun t = CliRun.run("train", "liminal", "--version", "v1", "--data", data.toString(), "--epochs", "1",
         "--phase2-epochs", "0", "--batch-size", "8", "--cache", tmp.resolve("cache").toString(), "--out",
         out.toString());
     assertThat(t.code()).as(t.err()).isZero();
     assertThat(t.err()).contains("all-MiniLM-L6-v2/concat_all/mean/l2/max256");
-    Ran e = run("eval", "--run", out.toString(), "--data", data.toString(), "--cache", tmp.resolve("cache").toString());
+    CliRun e = CliRun.run("eval", "--run", out.toString(), "--data", data.toString(),
+        "--cache", tmp.resolve("cache").toString());
     assertThat(e.code()).as(e.err()).isZero();
     assertThat(e.out()).contains("all-MiniLM-L6-v2/concat_all").contains("on EmoBank test, n=8");
-    Ran p = run("predict", "--run", out.toString(), "What a lovely day");
+    CliRun p = CliRun.run("predict", "--run", out.toString(), "What a lovely day");
     assertThat(p.code()).as(p.err()).isZero();
     assertThat(p.out()).containsPattern("V [1-5]\\.\\d\\d");
 
-    Ran bad = run("train", "liminal", "--version", "v1", "--data", data.toString(), "--layers", "concat:1,9",
+    CliRun bad = CliRun.run("train", "liminal", "--version", "v1", "--data", data.toString(), "--layers", "concat:1,9",
         "--out", tmp.resolve("bad").toString());
     assertThat(bad.code()).isNotZero();
     assertThat(bad.err()).contains("--layers").contains("layer 9 does not exist").doesNotContain("\tat ");

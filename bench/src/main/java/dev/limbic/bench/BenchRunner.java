@@ -302,15 +302,11 @@ public final class BenchRunner {
         addKernel(rows, onlyMs, "geluInfer", "GELU (erf) 4M infer" + pre, "gelu|infer");
         addKernel(rows, onlyMs, "geluFwdBwd", "GELU (erf) 4M fwd+bwd" + pre, "gelu|fwd_bwd");
         Map<String, Double> overheadUs = scores(overhead);
-        String[][] overheadRows = {
-            {"op overhead: a + b, no grad (4x4)", "addNoGrad", "torch: a + b (no grad tensors)"},
-            {"autograd: record one tiny op (a + b)", "addRecorded", "torch: a + b, requires_grad (records graph)"},
-            {"autograd: (a + b).sum().backward()", "addSumBackward", "torch: (a + b).sum().backward()"},
-        };
-        for (String[] o : overheadRows) {
-            rows.add(p -> new Row(o[0], "us", overheadUs.getOrDefault(o[1], Double.NaN), "PyTorch",
-                    p.overheadUs.getOrDefault(o[2], Double.NaN), false));
-        }
+        addTorchRows(rows, "us", overheadUs, p -> p.overheadUs, "", new String[][] {
+            {"addNoGrad", "op overhead: a + b, no grad (4x4)", "torch: a + b (no grad tensors)"},
+            {"addRecorded", "autograd: record one tiny op (a + b)", "torch: a + b, requires_grad (records graph)"},
+            {"addSumBackward", "autograd: (a + b).sum().backward()", "torch: (a + b).sum().backward()"},
+        });
     }
 
     /** Layers (PyTorch's torch_kernels.py cases) and the training loops (torch_training.py, 2 threads). */
@@ -325,30 +321,22 @@ public final class BenchRunner {
         progress.step("Limbic: LIF spiking network (d) (JMH)");
         Map<String, Double> snn = scores(jmh(config, SnnBench.class, null, "snn", true));
 
-        String[][] layers = {
+        addTorchRows(rows, "ms", lstm, p -> p.layerMs, "", new String[][] {
             {"lstmInfer", "LSTM in384 h128 T32 B32 infer", "lstm|infer"},
             {"lstmFwdBwd", "LSTM in384 h128 T32 B32 fwd+bwd", "lstm|fwd_bwd"},
             {"lstmBidirectionalInfer", "LSTM bidirectional infer", "lstm bidirectional|infer"},
             {"lstmBidirectionalFwdBwd", "LSTM bidirectional fwd+bwd", "lstm bidirectional|fwd_bwd"},
             {"lstmTinyInfer", "LSTM tiny in128 h128 T16 B16 infer", "lstm tiny|infer"},
             {"lstmTinyFwdBwd", "LSTM tiny fwd+bwd", "lstm tiny|fwd_bwd"},
-        };
-        for (String[] l : layers) {
-            rows.add(p -> new Row(l[1], "ms", lstm.getOrDefault(l[0], Double.NaN), "PyTorch",
-                    p.layerMs.getOrDefault(l[2], Double.NaN), false));
-        }
-        String[][] att = {
+        });
+        addTorchRows(rows, "ms", attention, p -> p.layerMs, "", new String[][] {
             {"mhaInfer", "MHA B8 T128 d384 h6 infer", "mha self-attn|infer"},
             {"mhaFwdBwd", "MHA B8 T128 d384 h6 fwd+bwd", "mha self-attn|fwd_bwd"},
             {"encoderInfer", "encoder layer B8 T128 d384 h12 ffn1536 infer", "encoder layer (minilm)|infer"},
             {"encoderFwdBwd", "encoder layer B8 T128 fwd+bwd", "encoder layer (minilm)|fwd_bwd"},
             {"encoderSmallInfer", "encoder layer B1 T32 infer", "encoder layer (minilm) b1 t32|infer"},
             {"encoderSmallFwdBwd", "encoder layer B1 T32 fwd+bwd", "encoder layer (minilm) b1 t32|fwd_bwd"},
-        };
-        for (String[] a : att) {
-            rows.add(p -> new Row(a[1], "ms", attention.getOrDefault(a[0], Double.NaN), "PyTorch",
-                    p.layerMs.getOrDefault(a[2], Double.NaN), false));
-        }
+        });
         double mlpMs = training.getOrDefault("mlpEpoch", Double.NaN);
         rows.add(p -> new Row("(a) MLP 384-256-4 AdamW, batch 32", "samples/s",
                 TrainingWorkloads.Mlp.SAMPLES / (mlpMs / 1e3), "PyTorch",
@@ -361,19 +349,14 @@ public final class BenchRunner {
                 TrainingWorkloads.LstmClassifier.STEPS / (training.getOrDefault("lstmSteps", Double.NaN) / 1e3),
                 "PyTorch", p.training.getOrDefault(
                         "(c) LSTM classifier + focal, AdamW|seq 10, batch 32, h128", Double.NaN), true));
-        String snnKey = "(d) LIF SNN 5 pops, T=100, B=32|";
-        String[][] spiking = {
+        addTorchRows(rows, "ms/batch", snn, p -> p.training, "(d) LIF SNN 5 pops, T=100, B=32|", new String[][] {
             {"perPopulationInfer", "(d) SNN per population: inference", "one Linear per projection: fwd (inference_mode)"},
             {"perPopulationFwd", "(d) SNN per population: fwd (graph)", "one Linear per projection: fwd (autograd)"},
             {"perPopulationFwdBwd", "(d) SNN per population: fwd+bwd", "one Linear per projection: fwd+bwd"},
             {"fusedInfer", "(d) SNN fused 384-wide: inference", "fused 384-wide middle: fwd (inference_mode)"},
             {"fusedFwd", "(d) SNN fused 384-wide: fwd (graph)", "fused 384-wide middle: fwd (autograd)"},
             {"fusedFwdBwd", "(d) SNN fused 384-wide: fwd+bwd", "fused 384-wide middle: fwd+bwd"},
-        };
-        for (String[] d : spiking) {
-            rows.add(p -> new Row(d[1], "ms/batch", snn.getOrDefault(d[0], Double.NaN), "PyTorch",
-                    p.training.getOrDefault(snnKey + d[2], Double.NaN), false));
-        }
+        });
     }
 
     /**
@@ -417,8 +400,20 @@ public final class BenchRunner {
 
     private static void addKernel(List<Function<PeerResults, Row>> rows, Map<String, Double> limbic, String method,
                                   String label, String peerKey) {
-        rows.add(p -> new Row(label, "ms", limbic.getOrDefault(method, Double.NaN), "PyTorch",
-                p.kernelMs.getOrDefault(peerKey, Double.NaN), false));
+        addTorchRows(rows, "ms", limbic, p -> p.kernelMs, "", new String[][] {{method, label, peerKey}});
+    }
+
+    /**
+     * One lower-is-better row per {@code {JMH method, label, peer key}} against PyTorch: Limbic's figure from
+     * {@code limbic}, the peer's from the map {@code peerFigures} picks, under {@code peerKeyPrefix + key}.
+     */
+    private static void addTorchRows(List<Function<PeerResults, Row>> rows, String unit, Map<String, Double> limbic,
+                                     Function<PeerResults, Map<String, Double>> peerFigures, String peerKeyPrefix,
+                                     String[][] table) {
+        for (String[] t : table) {
+            rows.add(p -> new Row(t[1], unit, limbic.getOrDefault(t[0], Double.NaN), "PyTorch",
+                    peerFigures.apply(p).getOrDefault(peerKeyPrefix + t[2], Double.NaN), false));
+        }
     }
 
     private static Map<String, Double> scores(Collection<RunResult> results) {
