@@ -22,7 +22,7 @@ final class SpikingKernels {
         int i = 0;
         int bound = s.loopBound(n);
         boolean withReset = reset != 0f;
-        FloatVector betaV = FloatVector.broadcast(s, beta);
+        FloatVector betaV = VectorKernels.splat(s, beta);
         for (; i < bound; i += s.length()) {
             FloatVector vv = FloatVector.fromArray(s, v, vOff + i);
             FloatVector u = vv.fma(betaV, FloatVector.fromArray(s, c, cOff + i));
@@ -58,7 +58,7 @@ final class SpikingKernels {
 
     private static int heaviside(VectorSpecies<Float> s, float threshold, float base, float scale, float[] x,
                                  int xOff, float[] g, int gOff, float[] gx, int gxOff, int bound) {
-        FloatVector zero = FloatVector.zero(s);
+        FloatVector zero = VectorKernels.zeros(s);
         int i = 0;
         for (; i < bound; i += s.length()) {
             FloatVector z = FloatVector.fromArray(s, x, xOff + i).sub(threshold);
@@ -72,7 +72,7 @@ final class SpikingKernels {
 
     private static int fastSigmoid(VectorSpecies<Float> s, float alpha, float threshold, float base, float scale,
                                    float[] x, int xOff, float[] g, int gOff, float[] gx, int gxOff, int bound) {
-        FloatVector one = FloatVector.broadcast(s, 1f);
+        FloatVector one = VectorKernels.splat(s, 1f);
         int i = 0;
         for (; i < bound; i += s.length()) {
             FloatVector t = FloatVector.fromArray(s, x, xOff + i).sub(threshold).abs().fma(alpha, 1f);
@@ -84,7 +84,7 @@ final class SpikingKernels {
 
     private static int arctan(VectorSpecies<Float> s, float alpha, float threshold, float base, float scale,
                               float[] x, int xOff, float[] g, int gOff, float[] gx, int gxOff, int bound) {
-        FloatVector one = FloatVector.broadcast(s, 1f);
+        FloatVector one = VectorKernels.splat(s, 1f);
         int i = 0;
         for (; i < bound; i += s.length()) {
             FloatVector ax = FloatVector.fromArray(s, x, xOff + i).sub(threshold).mul(alpha);

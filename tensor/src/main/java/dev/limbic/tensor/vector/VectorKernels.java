@@ -30,14 +30,22 @@ final class VectorKernels {
      * after JIT compilation; kernels use this instead so the same input always gives the same result.
      */
     static float addLanes(FloatVector v) {
-        float[] lanes = new float[v.length()];   // scalar-replaced by C2's escape analysis
+        // A per-thread scratch, not a fresh float[v.length()]: with a species that is not a compile-time constant
+        // the length is unknown to C2, so escape analysis never removed that array, and LayerNorm, softmax and
+        // dot products allocated one per row (with clip_grad_norm's boxed accumulators, ~13% of the bytes a tiny
+        // training step allocated, each zeroed and collected).
+        float[] lanes = LANES.get();
+        int n = v.length();
         v.intoArray(lanes, 0);
         float sum = 0f;
-        for (float lane : lanes) {
-            sum += lane;
+        for (int i = 0; i < n; i++) {
+            sum += lanes[i];
         }
         return sum;
     }
+
+    /** Lane scratch of {@link #addLanes}, wide enough for any species (SVE allows 2048 bits). */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[64]);
 
 
     private VectorKernels() {

@@ -108,7 +108,7 @@ final class VectorTrainingKernels {
     /** Σ exp(x − shift) over a row, accumulated in float lanes. */
     private static float expSum(VectorSpecies<Float> s, float[] x, int off, int n, float shift) {
         int bound = s.loopBound(n);
-        FloatVector acc = FloatVector.zero(s);
+        FloatVector acc = VectorKernels.zeros(s);
         int i = 0;
         for (; i < bound; i += s.length()) {
             acc = acc.add(DeterministicMath.exp(FloatVector.fromArray(s, x, off + i).sub(shift)));
@@ -123,8 +123,8 @@ final class VectorTrainingKernels {
     /** Σ_c w[c]·(lse − x_c) (w null = all 1): each term is >= 0, so nothing cancels. */
     private static double smoothSum(VectorSpecies<Float> s, float[] x, int off, int n, float[] w, float lse) {
         int bound = s.loopBound(n);
-        FloatVector acc = FloatVector.zero(s);
-        FloatVector l = FloatVector.broadcast(s, lse);
+        FloatVector acc = VectorKernels.zeros(s);
+        FloatVector l = VectorKernels.splat(s, lse);
         int i = 0;
         for (; i < bound; i += s.length()) {
             FloatVector d = l.sub(FloatVector.fromArray(s, x, off + i));
@@ -227,8 +227,8 @@ final class VectorTrainingKernels {
     static double sumOfSquares(VectorSpecies<Float> s, float[] x, int off, int n) {
         int step = s.length();
         int bound2 = n - n % (2 * step);
-        FloatVector acc0 = FloatVector.zero(s);
-        FloatVector acc1 = FloatVector.zero(s);
+        FloatVector acc0 = VectorKernels.zeros(s);
+        FloatVector acc1 = VectorKernels.zeros(s);
         int i = 0;
         for (; i < bound2; i += 2 * step) {
             FloatVector a = FloatVector.fromArray(s, x, off + i);
