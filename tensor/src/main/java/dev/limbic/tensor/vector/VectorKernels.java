@@ -44,18 +44,20 @@ final class VectorKernels {
         return sum;
     }
 
-    /** Lane scratch of {@link #addLanes}, wide enough for any species (SVE allows 2048 bits). */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[64]);
+    /** Float lanes of the widest species there can be (SVE allows 2048 bits). */
+    private static final int MAX_LANES = 64;
 
+    /** Lane scratch of {@link #addLanes}. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[MAX_LANES]);
 
     private VectorKernels() {
     }
 
-    /** Zeros wide enough for any species (SVE allows 2048 bits). */
-    private static final float[] ZEROS = new float[64];
+    /** Zeros wide enough for any species. */
+    private static final float[] ZEROS = new float[MAX_LANES];
 
     /**
-     * All-zero vector. Loaded from an array rather than made by {@code zeros(s)}: with a species that is
+     * All-zero vector. Loaded from an array rather than made by {@code FloatVector.zero(s)}: with a species that is
      * not a compile-time constant only the load is specialised from the type profile, and a loop accumulator
      * seeded by a non-specialised vector is boxed on every iteration (measured ~20x slower).
      */
